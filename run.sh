@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Builds zeroheap (tests skipped) and runs its main job. Arguments go to the program.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/env.sh
+"$MVN" -B -q -ntp -DskipTests -Dmaven.javadoc.skip=true install >&2
+exec "$JAVA_HOME/bin/java" --enable-native-access=io.zeroheap \
+  -p "zeroheap-core/target/classes" \
+  -cp "zeroheap-bench/target/classes" \
+  --add-modules io.zeroheap \
+  io.zeroheap.bench.DeferredFreeDemo "$@"

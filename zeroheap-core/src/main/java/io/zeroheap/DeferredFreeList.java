@@ -1,0 +1,775 @@
+package io.zeroheap;
+
+import io.zeroheap.os.NativeThreads;
+import io.zeroheap.util.Checks;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.OptionalInt;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A list of pending frees, its page count and the low-priority worker that frees them: the
+ * Java rendering of the Linux dma-buf heaps' deferred free helper.
+ *
+ * <p>A caller that is done with some memory hands it over with {@link #defer(Item)} and goes
+ * on; the worker later runs the item's {@link FreeAction} with {@link FreeReason#NORMAL}
+ * (zero the memory, return it to a pool). As a {@link Shrinker}, the list can also be emptied
+ * on demand: {@link #scan(long)} frees items on the calling thread with
+ * {@link FreeReason#UNDER_PRESSURE} (give the memory back to the OS).
+ *
+ * <h2>Concurrency protocol</h2>
+ * <ul>
+ *   <li><b>Intake</b> ({@code intake}): a lock-free stack of items, newest first (the kernel's
+ *       {@code llist}). {@link #defer} pushes with one CAS and never blocks or allocates.</li>
+ *   <li><b>Consumer side</b>, guarded by {@code lock}: the FIFO queue of items taken from the
+ *       intake, the list of items being freed (each with its freer thread and a sequence
+ *       number), and every counter in {@link DeferredFreeStats}. A consumer (the worker, a
+ *       scanner, a draining or closing caller) takes the intake whole with one atomic swap,
+ *       reverses it onto the queue, and pops one item. The lock is never held while a free
+ *       action runs, and the item's completion is booked in the same lock section that takes
+ *       the next one.</li>
+ *   <li><b>Wake-up</b>: the worker sets {@code workerParked}, re-checks for work, then parks;
+ *       {@code defer} pushes, then reads {@code workerParked} and unparks if set. Both sides
+ *       use volatile (sequentially consistent) accesses, so either the worker sees the item or
+ *       the producer sees the flag: no wake-up is lost, and an idle worker uses no CPU.</li>
+ *   <li><b>Drain</b>: {@link #drain()} pushes a marker and frees items on the calling thread
+ *       until some consumer has taken the marker; then it waits until every item taken before
+ *       the marker has finished freeing. Items deferred before the call precede the marker, so
+ *       they are all freed when it returns.</li>
+ *   <li><b>Close</b>: {@code closed} is set before the final drain; {@code defer} checks it
+ *       after its push, so an item is either ahead of the final drain's marker or freed by the
+ *       deferring thread itself. Nothing deferred is ever lost or left unfreed.</li>
+ * </ul>
+ * Each item is freed exactly once: only the consumer that pops it, under the lock, runs its
+ * action. {@code defer} is lock-free; consumers block only on the short list lock.
+ *
+ * <h2>Where this differs from the seed, and why</h2>
+ * <ul>
+ *   <li>The seed's worker waits for {@code pages > 0}, so items of 0 pages could sit forever;
+ *       here the worker wakes on items, not pages.</li>
+ *   <li>The seed has no shutdown; {@link #close()} frees everything pending, stops the worker,
+ *       and later {@code defer} calls free on the calling thread.</li>
+ *   <li>A free action that throws is caught, logged through {@link System.Logger}, counted in
+ *       {@link DeferredFreeStats#failedFrees()}, and the worker goes on. A
+ *       {@link VirtualMachineError} is counted and rethrown (the thread may be unusable); if
+ *       that kills the worker, a new one is started and counted.</li>
+ *   <li>An interrupt of the worker is absorbed and counted; only {@link #close()} stops it.</li>
+ *   <li>The worker runs at Linux niceness 19 on its own native thread, set through a
+ *       {@code java.lang.foreign} downcall, since Linux ignores {@link Thread#setPriority}.</li>
+ * </ul>
+ *
+ * @apiNote One list per heap is the intended shape; each list owns one daemon thread.
+ */
+public final class DeferredFreeList implements Shrinker, AutoCloseable {
+
+    /** The default name of the worker thread. */
+    public static final String DEFAULT_WORKER_NAME = "zeroheap-deferred-free";
+
+    /** The default niceness of the worker, the lowest priority Linux gives (as in the seed). */
+    public static final int DEFAULT_WORKER_NICE = 19;
+
+    private static final System.Logger LOG = System.getLogger(DeferredFreeList.class.getName());
+    private static final VarHandle INTAKE;
+    private static final VarHandle WORKER_PARKED;
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            INTAKE = lookup.findVarHandle(DeferredFreeList.class, "intake", Item.class);
+            WORKER_PARKED = lookup.findVarHandle(DeferredFreeList.class, "workerParked", boolean.class);
+            CLOSED = lookup.findVarHandle(DeferredFreeList.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final String workerName;
+    private final int workerNice;
+
+    /** Newest-first stack of deferred items; pushed by CAS, taken whole by getAndSet. */
+    private volatile Item intake;
+    /** True while the worker is parked or about to park; cleared by whoever wakes it. */
+    private volatile boolean workerParked;
+    private volatile boolean closed;
+    /** The current worker thread; replaced when a worker dies. */
+    private volatile Thread worker;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when an item finishes freeing while a drain is waiting. */
+    private final Condition freeFinished = lock.newCondition();
+
+    // Guarded by lock: the FIFO queue of items taken from the intake.
+    private Item queueHead;
+    private Item queueTail;
+    // Guarded by lock: items being freed, in the order they were taken (ascending seq).
+    private Item freeingHead;
+    private Item freeingTail;
+    private long nextSeq;
+    private int drainWaiters;
+    // Guarded by lock: the figures of DeferredFreeStats, each event counted once.
+    private long deferredItems;
+    private long deferredPages;
+    private long pendingItems;
+    private long pendingPages;
+    private long freeingItems;
+    private long freeingPages;
+    private long normalFrees;
+    private long normalFreedPages;
+    private long pressureFrees;
+    private long pressureFreedPages;
+    private long failedFrees;
+    private long failedPages;
+    private long workerWakeups;
+    private long workerRestarts;
+    private long workerInterrupts;
+    private OptionalInt appliedWorkerNice = OptionalInt.empty();
+    private long workerNativeThreadId = -1;
+
+    private DeferredFreeList(Builder builder) {
+        this.workerName = builder.workerName;
+        this.workerNice = builder.workerNice;
+    }
+
+    /**
+     * Returns a builder for a list with the default worker name and niceness.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Hands {@code item} to the list; its free action runs later on the worker (or on a
+     * scanner or draining thread). Constant time, lock-free, allocation-free; never waits for
+     * the worker or for a free action, so it may be called from any thread, a {@code Cleaner}
+     * thread included.
+     *
+     * <p>After {@link #close()}, the item is freed at once on the calling thread with
+     * {@link FreeReason#NORMAL}, together with anything else still pending: nothing is lost.
+     *
+     * @param item the item to free; it must not be pending on this or any other list
+     * @throws NullPointerException  if {@code item} is null
+     * @throws IllegalStateException if {@code item} is already deferred and not yet freed; the
+     *                               list is unchanged
+     */
+    public void defer(Item item) {
+        Checks.requireNonNull(item, "item");
+        if (!item.markQueued()) {
+            throw new IllegalStateException(
+                    "item: " + item + " (expected: not already deferred; it is pending or being freed)");
+        }
+        push(item);
+        // Read after the push (Dekker with close(): either the final drain sees the item, or
+        // this thread sees closed and frees it itself).
+        if (closed) {
+            freeOnCaller(FreeReason.NORMAL, Long.MAX_VALUE, null);
+            return;
+        }
+        wakeWorker();
+    }
+
+    /**
+     * Returns the pages on the list, waiting to be freed: exact at the instant of the call
+     * (it takes the list lock). Items whose free action is running are not included.
+     */
+    public long pendingPages() {
+        lock.lock();
+        try {
+            takeIntake();
+            return pendingPages;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Returns the pages that {@link #scan(long)} could free now: {@link #pendingPages()}.
+     */
+    @Override
+    public long count() {
+        return pendingPages();
+    }
+
+    /**
+     * Frees items on the calling thread with {@link FreeReason#UNDER_PRESSURE}, oldest first,
+     * until at least {@code nrToScan} pages were freed or the list is empty. May overshoot by
+     * up to one item, as the seed does. Items whose free action throws are counted as failed,
+     * not as freed. Safe to call from any number of threads at once and alongside the worker;
+     * no item is freed twice.
+     *
+     * @param nrToScan pages wanted, {@code >= 0}; 0 frees nothing
+     * @return pages freed
+     * @throws IllegalArgumentException if {@code nrToScan < 0}
+     */
+    @Override
+    public long scan(long nrToScan) {
+        Checks.requireNonNegative(nrToScan, "nrToScan");
+        if (nrToScan == 0) {
+            return 0;
+        }
+        return freeOnCaller(FreeReason.UNDER_PRESSURE, nrToScan, null);
+    }
+
+    /**
+     * Returns 0: pending frees are memory nobody will use again, the cheapest to give back.
+     */
+    @Override
+    public int seeks() {
+        return 0;
+    }
+
+    /**
+     * Returns once every item deferred before this call has been freed. The calling thread
+     * helps: it frees items with {@link FreeReason#NORMAL} itself rather than waiting for the
+     * low-priority worker, and then waits only for free actions already running elsewhere.
+     * Items deferred during the call may or may not be freed by then.
+     *
+     * @throws IllegalStateException if called from inside a free action run by this list (it
+     *                               would wait for itself)
+     */
+    public void drain() {
+        requireNotInsideFreeAction("drain()");
+        drainOnCaller();
+    }
+
+    /**
+     * Frees everything still pending (on the calling thread, with {@link FreeReason#NORMAL}),
+     * then stops the worker and waits for it to end. Later {@link #defer} calls free on their
+     * caller's thread.
+     *
+     * @throws IllegalStateException if the list is already closed, or if called from inside a
+     *                               free action run by this list; the list is unchanged
+     * @apiNote A second close throws, as {@link java.lang.foreign.Arena#close()} does, so that a
+     *          double release in the caller's code shows up instead of passing silently.
+     */
+    @Override
+    public void close() {
+        requireNotInsideFreeAction("close()");
+        if (!CLOSED.compareAndSet(this, false, true)) {
+            throw new IllegalStateException("deferred free list '" + workerName + "': already closed");
+        }
+        drainOnCaller();
+        stopWorker();
+    }
+
+    /** Returns whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Returns a consistent snapshot of this list's counters (taken under the list lock).
+     */
+    public DeferredFreeStats stats() {
+        lock.lock();
+        try {
+            takeIntake();
+            return new DeferredFreeStats(deferredItems, deferredPages,
+                    normalFrees, normalFreedPages, pressureFrees, pressureFreedPages,
+                    failedFrees, failedPages, pendingItems, pendingPages, freeingItems, freeingPages,
+                    workerWakeups, workerRestarts, workerInterrupts,
+                    appliedWorkerNice, workerNativeThreadId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns the worker thread's name. */
+    public String workerName() {
+        return workerName;
+    }
+
+    @Override
+    public String toString() {
+        return "DeferredFreeList[" + workerName + (closed ? ", closed]" : "]");
+    }
+
+    /** The current worker thread; for tests in this package. */
+    Thread workerThread() {
+        return worker;
+    }
+
+    // ---- producer side ----
+
+    private void push(Item item) {
+        Item head;
+        do {
+            head = intake;
+            item.next = head; // published by the CAS below
+        } while (!INTAKE.compareAndSet(this, head, item));
+    }
+
+    private void wakeWorker() {
+        if (workerParked && WORKER_PARKED.compareAndSet(this, true, false)) {
+            LockSupport.unpark(worker);
+        }
+    }
+
+    // ---- consumer side ----
+
+    /**
+     * Frees items on the calling thread with {@code reason} until {@code pageTarget} pages were
+     * freed, the list is empty, or {@code marker} was taken (by anyone). Returns pages freed.
+     */
+    private long freeOnCaller(FreeReason reason, long pageTarget, DrainMarker marker) {
+        Thread self = Thread.currentThread();
+        long freed = 0;
+        Item finished = null;
+        boolean finishedOk = false;
+        while (true) {
+            Item item;
+            lock.lock();
+            try {
+                if (finished != null) {
+                    complete(finished, reason, finishedOk);
+                }
+                if (freed >= pageTarget || (marker != null && marker.taken)) {
+                    return freed;
+                }
+                item = poll(self);
+            } finally {
+                lock.unlock();
+            }
+            if (item == null) {
+                return freed;
+            }
+            finishedOk = runFreeAction(item, reason);
+            if (finishedOk) {
+                freed += item.nrPages;
+            }
+            finished = item;
+        }
+    }
+
+    /** Runs the item's action; returns false if it threw. Rethrows a VirtualMachineError. */
+    private boolean runFreeAction(Item item, FreeReason reason) {
+        try {
+            item.action.free(item, reason);
+            return true;
+        } catch (Throwable failure) {
+            logFailure(item, reason, failure);
+            if (failure instanceof VirtualMachineError fatal) {
+                lock.lock();
+                try {
+                    complete(item, reason, false);
+                } finally {
+                    lock.unlock();
+                }
+                throw fatal;
+            }
+            return false;
+        }
+    }
+
+    private void logFailure(Item item, FreeReason reason, Throwable failure) {
+        try {
+            LOG.log(System.Logger.Level.WARNING,
+                    () -> "free action of " + item + " (" + reason + ") threw; counted as failed",
+                    failure);
+        } catch (Throwable ignored) {
+            // The failure is already counted by the caller; a logger that fails cannot report it.
+        }
+    }
+
+    /** Moves the whole intake onto the queue, oldest first. Caller holds lock. */
+    private void takeIntake() {
+        Item newest = (Item) INTAKE.getAndSet(this, (Item) null);
+        if (newest == null) {
+            return;
+        }
+        Item oldest = null;
+        long items = 0;
+        long pages = 0;
+        for (Item item = newest; item != null; ) {
+            Item older = item.next;
+            item.next = oldest;
+            oldest = item;
+            if (!(item instanceof DrainMarker)) {
+                items++;
+                pages += item.nrPages;
+            }
+            item = older;
+        }
+        if (queueTail == null) {
+            queueHead = oldest;
+        } else {
+            queueTail.next = oldest;
+        }
+        queueTail = newest;
+        deferredItems += items;
+        deferredPages += pages;
+        pendingItems += items;
+        pendingPages += pages;
+    }
+
+    /**
+     * Takes the oldest item off the list and records it as being freed by {@code freer}; markers
+     * on the way are marked taken. Returns null when the list is empty. Caller holds lock.
+     */
+    private Item poll(Thread freer) {
+        while (true) {
+            if (queueHead == null) {
+                takeIntake();
+                if (queueHead == null) {
+                    return null;
+                }
+            }
+            Item item = queueHead;
+            queueHead = item.next;
+            if (queueHead == null) {
+                queueTail = null;
+            }
+            item.next = null;
+            item.seq = nextSeq++;
+            if (item instanceof DrainMarker marker) {
+                marker.taken = true;
+                marker.state = Item.IDLE;
+                continue;
+            }
+            pendingItems--;
+            pendingPages -= item.nrPages;
+            item.state = Item.FREEING;
+            item.freer = freer;
+            item.freeingPrev = freeingTail;
+            if (freeingTail == null) {
+                freeingHead = item;
+            } else {
+                freeingTail.freeingNext = item;
+            }
+            freeingTail = item;
+            freeingItems++;
+            freeingPages += item.nrPages;
+            return item;
+        }
+    }
+
+    /** Books the end of an item's free action. Caller holds lock. */
+    private void complete(Item item, FreeReason reason, boolean ok) {
+        if (item.freeingPrev == null) {
+            freeingHead = item.freeingNext;
+        } else {
+            item.freeingPrev.freeingNext = item.freeingNext;
+        }
+        if (item.freeingNext == null) {
+            freeingTail = item.freeingPrev;
+        } else {
+            item.freeingNext.freeingPrev = item.freeingPrev;
+        }
+        item.freeingPrev = null;
+        item.freeingNext = null;
+        item.freer = null;
+        freeingItems--;
+        freeingPages -= item.nrPages;
+        if (!ok) {
+            failedFrees++;
+            failedPages += item.nrPages;
+        } else if (reason == FreeReason.NORMAL) {
+            normalFrees++;
+            normalFreedPages += item.nrPages;
+        } else {
+            pressureFrees++;
+            pressureFreedPages += item.nrPages;
+        }
+        item.state = Item.IDLE; // from here on the item may be deferred again
+        if (drainWaiters > 0) {
+            freeFinished.signalAll();
+        }
+    }
+
+    private void drainOnCaller() {
+        DrainMarker marker = new DrainMarker();
+        marker.markQueued();
+        push(marker);
+        freeOnCaller(FreeReason.NORMAL, Long.MAX_VALUE, marker);
+        lock.lock();
+        try {
+            drainWaiters++;
+            try {
+                while (!marker.taken || (freeingHead != null && freeingHead.seq < marker.seq)) {
+                    freeFinished.awaitUninterruptibly();
+                }
+            } finally {
+                drainWaiters--;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void requireNotInsideFreeAction(String operation) {
+        Thread self = Thread.currentThread();
+        lock.lock();
+        try {
+            for (Item item = freeingHead; item != null; item = item.freeingNext) {
+                if (item.freer == self) {
+                    throw new IllegalStateException(operation + " called from inside the free action of "
+                            + item + " on " + this + " (expected: outside free actions; it would wait for itself)");
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- the worker ----
+
+    private void startWorker() {
+        Thread thread = Thread.ofPlatform()
+                .name(workerName)
+                .daemon(true)
+                .priority(Thread.MIN_PRIORITY)
+                .unstarted(this::runWorker);
+        worker = thread;
+        thread.start();
+    }
+
+    private void runWorker() {
+        OptionalInt nice = NativeThreads.setCurrentThreadNice(workerNice);
+        long tid = NativeThreads.currentThreadId();
+        lock.lock();
+        try {
+            appliedWorkerNice = nice;
+            workerNativeThreadId = tid;
+        } finally {
+            lock.unlock();
+        }
+        if (nice.isEmpty()) {
+            LOG.log(System.Logger.Level.DEBUG, () -> workerName
+                    + ": native niceness not available here; running at Thread.MIN_PRIORITY only");
+        }
+        boolean ended = false;
+        try {
+            while (true) {
+                freeOnCaller(FreeReason.NORMAL, Long.MAX_VALUE, null);
+                if (closed && !hasWork()) {
+                    ended = true;
+                    return;
+                }
+                parkUntilWork();
+            }
+        } finally {
+            if (!ended) {
+                replaceDeadWorker();
+            }
+        }
+    }
+
+    private void parkUntilWork() {
+        workerParked = true;
+        if (hasWork() || closed) {
+            workerParked = false;
+            return;
+        }
+        LockSupport.park(this);
+        workerParked = false;
+        boolean interrupted = Thread.interrupted();
+        lock.lock();
+        try {
+            workerWakeups++;
+            if (interrupted) {
+                workerInterrupts++;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean hasWork() {
+        if (intake != null) {
+            return true;
+        }
+        lock.lock();
+        try {
+            return queueHead != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void replaceDeadWorker() {
+        if (closed) {
+            return;
+        }
+        lock.lock();
+        try {
+            workerRestarts++;
+        } finally {
+            lock.unlock();
+        }
+        LOG.log(System.Logger.Level.ERROR, () -> workerName + ": worker died; starting a new one");
+        try {
+            startWorker();
+        } catch (Throwable e) {
+            LOG.log(System.Logger.Level.ERROR, () -> workerName + ": could not start a new worker", e);
+        }
+    }
+
+    private void stopWorker() {
+        Thread self = Thread.currentThread();
+        boolean interrupted = false;
+        Thread current;
+        while ((current = worker) != null && current != self && current.isAlive()) {
+            workerParked = false;
+            LockSupport.unpark(current);
+            try {
+                current.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * One pending free: a page count and the action that frees them (the seed's
+     * {@code deferred_freelist_item}). Meant to be embedded in, or owned by, the thing being
+     * freed, and reused: once its free action has returned, the item may be deferred again.
+     * Subclass it to carry the memory to free.
+     *
+     * <p>Thread-safety: immutable but for list bookkeeping, which the list guards. An item is on
+     * at most one list at a time.
+     */
+    public static class Item {
+        static final int IDLE = 0;
+        static final int QUEUED = 1;
+        static final int FREEING = 2;
+        private static final VarHandle STATE;
+
+        static {
+            try {
+                STATE = MethodHandles.lookup().findVarHandle(Item.class, "state", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final long nrPages;
+        private final FreeAction action;
+        /** IDLE -> QUEUED by CAS in defer; QUEUED -> FREEING -> IDLE under the list lock. */
+        volatile int state;
+        /** Intake/queue link: written before the publishing CAS, then guarded by the list lock. */
+        Item next;
+        // Guarded by the list lock while the item is FREEING (or a marker is taken):
+        long seq;
+        Thread freer;
+        Item freeingPrev;
+        Item freeingNext;
+
+        /**
+         * Creates an item of {@code nrPages} pages, freed by {@code action}.
+         *
+         * @param nrPages pages this item gives back when freed, {@code >= 0}; 0 is allowed
+         * @param action  what frees it; called once per {@code defer}, on whichever thread frees
+         * @throws IllegalArgumentException if {@code nrPages < 0}
+         * @throws NullPointerException     if {@code action} is null
+         */
+        public Item(long nrPages, FreeAction action) {
+            this.nrPages = Checks.requireNonNegative(nrPages, "nrPages");
+            this.action = Checks.requireNonNull(action, "action");
+        }
+
+        /** Returns the pages this item gives back when freed. */
+        public final long nrPages() {
+            return nrPages;
+        }
+
+        /** Returns the action that frees this item. */
+        public final FreeAction action() {
+            return action;
+        }
+
+        /** Returns whether this item is deferred and its free action has not yet returned. */
+        public final boolean isPending() {
+            return state != IDLE;
+        }
+
+        final boolean markQueued() {
+            return STATE.compareAndSet(this, IDLE, QUEUED);
+        }
+
+        @Override
+        public String toString() {
+            return getClass().getSimpleName() + "[nrPages=" + nrPages + "]";
+        }
+    }
+
+    /**
+     * Frees one deferred item (the seed's {@code free} callback). It runs on the worker, or on
+     * a thread that scans, drains or closes the list, never under the list lock; it may block,
+     * but a slow action delays the items behind it.
+     */
+    @FunctionalInterface
+    public interface FreeAction {
+
+        /**
+         * Frees {@code item}. An exception thrown here is logged and counted; the item is not
+         * retried.
+         *
+         * @param item   the item, as it was deferred
+         * @param reason {@link FreeReason#NORMAL} from the worker or a drain;
+         *               {@link FreeReason#UNDER_PRESSURE} from a shrinker scan
+         */
+        void free(Item item, FreeReason reason);
+    }
+
+    /** A zero-page placeholder that {@link #drain()} follows through the queue; never counted. */
+    private static final class DrainMarker extends Item {
+        /** Guarded by the list lock. */
+        boolean taken;
+
+        DrainMarker() {
+            super(0, (item, reason) -> { });
+        }
+    }
+
+    /**
+     * Builds a {@link DeferredFreeList}. Not thread-safe.
+     *
+     * <p>Memory: the list holds whatever its items hold until they are freed; it has no bound of
+     * its own (a producer never waits). Shrinkers and {@link #drain()} empty it on demand.
+     */
+    public static final class Builder {
+        private String workerName = DEFAULT_WORKER_NAME;
+        private int workerNice = DEFAULT_WORKER_NICE;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the worker thread's name (default {@value #DEFAULT_WORKER_NAME}).
+         *
+         * @throws NullPointerException     if {@code name} is null
+         * @throws IllegalArgumentException if {@code name} is blank
+         */
+        public Builder workerName(String name) {
+            this.workerName = Checks.requireNonBlank(name, "workerName");
+            return this;
+        }
+
+        /**
+         * Sets the worker's Linux niceness (default {@value #DEFAULT_WORKER_NICE}, the lowest
+         * priority). Ignored where niceness is not available.
+         *
+         * @throws IllegalArgumentException if {@code nice} is outside [0, 19]; a worker may
+         *                                  not run ahead of the threads it serves
+         */
+        public Builder workerNice(int nice) {
+            this.workerNice = Checks.requireInRange(nice, 0, 19, "workerNice");
+            return this;
+        }
+
+        /**
+         * Creates the list and starts its worker.
+         */
+        public DeferredFreeList build() {
+            DeferredFreeList list = new DeferredFreeList(this);
+            list.startWorker();
+            return list;
+        }
+    }
+}
