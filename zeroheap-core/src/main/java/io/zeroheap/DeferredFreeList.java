@@ -89,6 +89,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
 
     private final String workerName;
     private final int workerNice;
+    private final Runnable idleAction;
 
     /** Newest-first stack of deferred items; pushed by CAS, taken whole by getAndSet. */
     private volatile Item intake;
@@ -126,12 +127,14 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
     private long workerWakeups;
     private long workerRestarts;
     private long workerInterrupts;
+    private long failedIdleActions;
     private OptionalInt appliedWorkerNice = OptionalInt.empty();
     private long workerNativeThreadId = -1;
 
     private DeferredFreeList(Builder builder) {
         this.workerName = builder.workerName;
         this.workerNice = builder.workerNice;
+        this.idleAction = builder.idleAction;
     }
 
     /**
@@ -214,6 +217,24 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
     }
 
     /**
+     * Frees items on the calling thread with {@link FreeReason#NORMAL}, oldest first, until at
+     * least {@code nrPages} pages were freed or the list is empty: a caller that needs what the
+     * worker has not got to yet does the work itself instead of waiting for it. Never waits for
+     * the worker or for a free action running elsewhere.
+     *
+     * @param nrPages pages wanted, {@code >= 0}; 0 frees nothing
+     * @return pages freed
+     * @throws IllegalArgumentException if {@code nrPages < 0}
+     */
+    public long help(long nrPages) {
+        Checks.requireNonNegative(nrPages, "nrPages");
+        if (nrPages == 0) {
+            return 0;
+        }
+        return freeOnCaller(FreeReason.NORMAL, nrPages, null);
+    }
+
+    /**
      * Returns 0: pending frees are memory nobody will use again, the cheapest to give back.
      */
     @Override
@@ -270,7 +291,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
             return new DeferredFreeStats(deferredItems, deferredPages,
                     normalFrees, normalFreedPages, pressureFrees, pressureFreedPages,
                     failedFrees, failedPages, pendingItems, pendingPages, freeingItems, freeingPages,
-                    workerWakeups, workerRestarts, workerInterrupts,
+                    workerWakeups, workerRestarts, workerInterrupts, failedIdleActions,
                     appliedWorkerNice, workerNativeThreadId);
         } finally {
             lock.unlock();
@@ -548,12 +569,30 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
                     ended = true;
                     return;
                 }
+                runIdleAction();
                 parkUntilWork();
             }
         } finally {
             if (!ended) {
                 replaceDeadWorker();
             }
+        }
+    }
+
+    private void runIdleAction() {
+        if (idleAction == null) {
+            return;
+        }
+        try {
+            idleAction.run();
+        } catch (RuntimeException e) {
+            lock.lock();
+            try {
+                failedIdleActions++;
+            } finally {
+                lock.unlock();
+            }
+            LOG.log(System.Logger.Level.WARNING, () -> workerName + ": idle action threw; counted", e);
         }
     }
 
@@ -736,6 +775,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
     public static final class Builder {
         private String workerName = DEFAULT_WORKER_NAME;
         private int workerNice = DEFAULT_WORKER_NICE;
+        private Runnable idleAction;
 
         private Builder() {
         }
@@ -760,6 +800,19 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
          */
         public Builder workerNice(int nice) {
             this.workerNice = Checks.requireInRange(nice, 0, 19, "workerNice");
+            return this;
+        }
+
+        /**
+         * Sets an action the worker runs each time it has emptied the list, before it parks
+         * (default: none). It runs on the worker, at the worker's priority; it may defer items,
+         * which the worker then frees before parking. An exception it throws is logged and
+         * counted in {@link DeferredFreeStats#failedIdleActions()}.
+         *
+         * @throws NullPointerException if {@code action} is null
+         */
+        public Builder idleAction(Runnable action) {
+            this.idleAction = Checks.requireNonNull(action, "idleAction");
             return this;
         }
 

@@ -23,6 +23,7 @@ import java.util.OptionalInt;
  * @param workerWakeups          times the worker woke from parking (spurious wake-ups included)
  * @param workerRestarts         workers that died and were replaced
  * @param workerInterrupts       interrupts the worker absorbed
+ * @param failedIdleActions      times the idle action threw (each logged)
  * @param workerNice             the worker's Linux niceness, empty where it could not be set
  *                               (not Linux, or native access denied) and the worker runs at
  *                               {@link Thread#MIN_PRIORITY} only
@@ -44,6 +45,7 @@ public record DeferredFreeStats(
         long workerWakeups,
         long workerRestarts,
         long workerInterrupts,
+        long failedIdleActions,
         OptionalInt workerNice,
         long workerNativeThreadId) {
 

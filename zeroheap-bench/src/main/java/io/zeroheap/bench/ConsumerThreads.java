@@ -11,7 +11,8 @@ import java.util.OptionalInt;
  * {@link io.zeroheap.DeferredFreeList} starts its worker: a daemon platform thread at
  * {@link Thread#MIN_PRIORITY} that sets its own Linux niceness with {@code setpriority(2)} on
  * its native thread id, so that every implementation's consumer competes for the CPU on equal
- * terms. (A small copy of core's internal, unexported {@code io.zeroheap.os.NativeThreads}.)
+ * terms. A small copy of core's {@code io.zeroheap.os.NativeThreads}, which is not exported.
+ * Thread-safe: the handles are looked up once and are immutable.
  */
 final class ConsumerThreads {
 
@@ -26,17 +27,11 @@ final class ConsumerThreads {
         MethodHandle gettid = null;
         MethodHandle setpriority = null;
         try {
-            Linker linker = Linker.nativeLinker();
-            var lookup = linker.defaultLookup();
-            gettid = lookup.find("gettid")
-                    .map(symbol -> linker.downcallHandle(symbol, FunctionDescriptor.of(ValueLayout.JAVA_INT)))
-                    .orElse(null);
-            setpriority = lookup.find("setpriority")
-                    .map(symbol -> linker.downcallHandle(symbol, FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT)))
-                    .orElse(null);
+            gettid = downcall("gettid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
+            setpriority = downcall("setpriority", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
         } catch (RuntimeException e) {
-            // Not Linux, or native access denied: consumers run at MIN_PRIORITY only.
+            // Native access denied: consumers run at MIN_PRIORITY only.
         }
         GETTID = gettid;
         SETPRIORITY = setpriority;
@@ -46,16 +41,30 @@ final class ConsumerThreads {
     }
 
     /**
-     * Starts a daemon thread named {@code name} that sets its niceness to {@link #NICE}, stores
-     * the niceness it got into {@code appliedNice[0]} (-1 if none), then runs {@code body}.
+     * Starts a daemon platform thread named {@code name}, at {@link Thread#MIN_PRIORITY}, that
+     * runs {@code body}; {@code body} should first call {@link #lowerCurrentThreadPriority()}.
      */
-    static Thread start(String name, int[] appliedNice, Runnable body) {
-        Thread thread = Thread.ofPlatform().name(name).daemon(true).priority(Thread.MIN_PRIORITY).unstarted(() -> {
-            appliedNice[0] = setCurrentThreadNice(NICE).orElse(-1);
-            body.run();
-        });
+    static Thread start(String name, Runnable body) {
+        Thread thread = Thread.ofPlatform().name(name).daemon(true).priority(Thread.MIN_PRIORITY).unstarted(body);
         thread.start();
         return thread;
+    }
+
+    /**
+     * Sets the calling native thread's niceness to {@link #NICE}; returns the niceness now in
+     * force, or empty where it could not be set.
+     */
+    static OptionalInt lowerCurrentThreadPriority() {
+        return setCurrentThreadNice(NICE);
+    }
+
+    /** Returns a downcall handle for the C library function {@code name}, or null if absent. */
+    @SuppressWarnings("restricted") // both signatures are the C library's; args are plain ints
+    private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
+        Linker linker = Linker.nativeLinker();
+        return linker.defaultLookup().find(name)
+                .map(symbol -> linker.downcallHandle(symbol, descriptor))
+                .orElse(null);
     }
 
     private static OptionalInt setCurrentThreadNice(int nice) {

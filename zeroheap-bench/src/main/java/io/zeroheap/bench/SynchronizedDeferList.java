@@ -1,0 +1,131 @@
+package io.zeroheap.bench;
+
+import java.util.OptionalInt;
+
+/**
+ * Peer of {@link io.zeroheap.DeferredFreeList} in {@link DeferBenchmark}: the seed's design in
+ * plain Java. An intrusive FIFO list and its page count are guarded by one monitor (the
+ * seed's spinlock); {@code defer} appends under it and calls {@code notify()} only if the
+ * consumer is waiting (the seed's wait queue). The nice-19 consumer pops one item at a time
+ * under the monitor and runs the free action outside it. Concurrency: {@code head},
+ * {@code tail}, {@code pendingPages}, {@code consumerWaiting} and {@code closed} are guarded by
+ * {@code lock}; the monitor's wait/notify cannot lose a wake-up because the waiter re-checks the
+ * list under the same monitor. {@link #close()} lets the consumer free what is left, then joins it.
+ */
+final class SynchronizedDeferList implements DeferTarget<PeerItem> {
+
+    private static final PeerItem.FreeAction NO_OP = item -> { };
+
+    private final Object lock = new Object();
+    private PeerItem head;
+    private PeerItem tail;
+    private long pendingPages;
+    private boolean consumerWaiting;
+    private boolean closed;
+    private volatile int consumerNice = -1;
+    private final Thread consumer;
+
+    SynchronizedDeferList() {
+        consumer = ConsumerThreads.start("synchronized-deferred-free", this::runConsumer);
+    }
+
+    @Override
+    public PeerItem newItem(long nrPages) {
+        return new PeerItem(nrPages, NO_OP);
+    }
+
+    @Override
+    public boolean isPending(PeerItem item) {
+        return item.isPending();
+    }
+
+    @Override
+    public void defer(PeerItem item) {
+        item.markPending();
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("list: closed (expected: open)");
+            }
+            if (tail == null) {
+                head = item;
+            } else {
+                tail.next = item;
+            }
+            tail = item;
+            pendingPages += item.nrPages;
+            if (consumerWaiting) {
+                consumerWaiting = false;
+                lock.notify();
+            }
+        }
+    }
+
+    /** Returns the pages waiting to be freed. */
+    long pendingPages() {
+        synchronized (lock) {
+            return pendingPages;
+        }
+    }
+
+    @Override
+    public OptionalInt consumerNice() {
+        int nice = consumerNice;
+        return nice < 0 ? OptionalInt.empty() : OptionalInt.of(nice);
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("list: already closed");
+            }
+            closed = true;
+            lock.notify();
+        }
+        joinUninterruptibly(consumer);
+    }
+
+    private void runConsumer() {
+        consumerNice = ConsumerThreads.lowerCurrentThreadPriority().orElse(-1);
+        while (true) {
+            PeerItem item;
+            synchronized (lock) {
+                while (head == null) {
+                    if (closed) {
+                        return;
+                    }
+                    consumerWaiting = true;
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        // Only close() stops the consumer.
+                    }
+                    consumerWaiting = false;
+                }
+                item = head;
+                head = item.next;
+                if (head == null) {
+                    tail = null;
+                }
+                item.next = null;
+                pendingPages -= item.nrPages;
+            }
+            item.free();
+        }
+    }
+
+    static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

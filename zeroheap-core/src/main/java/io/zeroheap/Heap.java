@@ -1,0 +1,74 @@
+package io.zeroheap;
+
+import java.lang.foreign.Arena;
+
+/**
+ * A named source of off-heap memory that always reads zero when handed out (the
+ * {@code /dev/dma_heap/<name>} idea). Memory comes as refcounted {@link HeapBuffer}s or
+ * through {@link Arena}s whose allocations draw from the heap.
+ *
+ * <p>Implementations are thread-safe: every method may be called from any thread.
+ */
+public interface Heap extends AutoCloseable {
+
+    /** Returns the heap's name, unique among registered heaps. */
+    String name();
+
+    /**
+     * Allocates a buffer of {@code byteSize} bytes whose every byte reads zero, usable from any
+     * thread until its last {@link HeapBuffer#close()}.
+     *
+     * @param byteSize the size in bytes, {@code >= 0}
+     * @return the buffer, with a reference count of 1
+     * @throws IllegalArgumentException if {@code byteSize} is negative or larger than the heap
+     *                                  could ever hold; the heap is unchanged
+     * @throws HeapOutOfMemoryError     if the memory cannot be had even after reclaiming what
+     *                                  the heap's shrinkers could; the heap is unchanged
+     * @throws IllegalStateException    if the heap is closed
+     */
+    HeapBuffer allocate(long byteSize);
+
+    /**
+     * Returns a new confined arena whose {@code allocate} draws zeroed memory from this heap and
+     * whose {@code close()} hands the memory back for deferred freeing. It keeps the whole
+     * {@link Arena} contract: only the creating thread may use or close it
+     * ({@link WrongThreadException}), its segments die when it closes, and a second close
+     * throws. This is the fast, fully safe path.
+     *
+     * @throws IllegalStateException if the heap is closed
+     */
+    Arena newArena();
+
+    /**
+     * Returns a new shared arena like {@link #newArena()} but usable and closable from any
+     * thread. Closing it costs what closing any shared arena costs (a handshake with every
+     * thread, 45-60 µs here): keep it off hot paths.
+     *
+     * @throws IllegalStateException if the heap is closed
+     */
+    Arena newSharedArena();
+
+    /** Returns a consistent snapshot of the heap's memory and counters. */
+    HeapStats stats();
+
+    /**
+     * Reclaims up to about {@code nrPages} pages now, on the calling thread: pending frees
+     * first (given back to the OS unzeroed), then pooled pages.
+     *
+     * @param nrPages pages wanted, {@code >= 0}
+     * @return pages given back to the OS
+     * @throws IllegalArgumentException if {@code nrPages < 0}
+     * @throws IllegalStateException    if the heap is closed
+     */
+    long shrink(long nrPages);
+
+    /**
+     * Gives all the heap's free memory back to the OS, ends the scope of every heap buffer and
+     * shared heap arena, and stops the heap's worker. Memory of buffers and arenas still open
+     * goes straight back to the OS when they are closed. Any later use of the heap throws.
+     *
+     * @throws IllegalStateException if the heap is already closed
+     */
+    @Override
+    void close();
+}

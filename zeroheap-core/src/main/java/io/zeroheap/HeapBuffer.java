@@ -1,0 +1,124 @@
+package io.zeroheap;
+
+import io.zeroheap.pool.Chunk;
+import io.zeroheap.scope.Generation;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * One allocation from a {@link Heap}, reference counted (the kernel's {@code struct dma_buf}).
+ * Its {@link #segment()} reads zero when handed out and may be used from any thread.
+ *
+ * <p>{@link #close()} drops one reference; the last one hands the memory back for deferred
+ * freeing. From then on this object's methods throw at once; the segment itself throws at the
+ * latest when the heap's worker retires the buffer's generation (its shared scope is closed
+ * before the memory is reused, so a stale segment can never see another buffer's data).
+ *
+ * <p>Thread-safe: the count changes by CAS.
+ */
+public final class HeapBuffer implements AutoCloseable {
+
+    private static final VarHandle REF_COUNT;
+
+    static {
+        try {
+            REF_COUNT = MethodHandles.lookup().findVarHandle(HeapBuffer.class, "refCount", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final SystemHeap heap;
+    private final Chunk chunk;
+    private final Generation generation;
+    private final MemorySegment segment;
+    private volatile int refCount = 1;
+
+    HeapBuffer(SystemHeap heap, Chunk chunk, Generation generation, MemorySegment segment) {
+        this.heap = heap;
+        this.chunk = chunk;
+        this.generation = generation;
+        this.segment = segment;
+    }
+
+    /**
+     * Returns the buffer's memory: one contiguous segment of {@link #byteSize()} bytes.
+     *
+     * @throws IllegalStateException if the buffer is closed
+     */
+    public MemorySegment segment() {
+        requireOpen();
+        return segment;
+    }
+
+    /**
+     * Returns the size asked for, in bytes.
+     *
+     * @throws IllegalStateException if the buffer is closed
+     */
+    public long byteSize() {
+        requireOpen();
+        return segment.byteSize();
+    }
+
+    /**
+     * Adds one reference.
+     *
+     * @return this buffer
+     * @throws IllegalStateException if the buffer is already closed (its count reached 0), or
+     *                               the count would overflow
+     */
+    public HeapBuffer retain() {
+        int count;
+        do {
+            count = refCount;
+            if (count == 0) {
+                throw new IllegalStateException("retain() of a closed buffer: " + this);
+            }
+            if (count == Integer.MAX_VALUE) {
+                throw new IllegalStateException("refCount: " + count + " (expected: < Integer.MAX_VALUE)");
+            }
+        } while (!REF_COUNT.weakCompareAndSet(this, count, count + 1));
+        return this;
+    }
+
+    /**
+     * Drops one reference; the last one hands the memory to the heap for deferred freeing.
+     * Never waits for zeroing.
+     *
+     * @throws IllegalStateException if the buffer is already closed
+     * @apiNote A close beyond the count throws instead of passing silently, so a double
+     *          release in the caller's code is found where it happens.
+     */
+    @Override
+    public void close() {
+        int count;
+        do {
+            count = refCount;
+            if (count == 0) {
+                throw new IllegalStateException("close() of a closed buffer: " + this);
+            }
+        } while (!REF_COUNT.weakCompareAndSet(this, count, count - 1));
+        if (count == 1) {
+            heap.release(chunk, generation);
+        }
+    }
+
+    /** Returns the reference count: 0 once closed (this method never throws). */
+    public int refCount() {
+        return refCount;
+    }
+
+    @Override
+    public String toString() {
+        return "HeapBuffer[" + segment.byteSize() + " bytes, heap " + heap.name() + ", refCount " + refCount + "]";
+    }
+
+    private void requireOpen() {
+        if (refCount == 0) {
+            throw new IllegalStateException("buffer is closed: " + this);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.zeroheap;
+
+import io.zeroheap.util.Checks;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The registry of named heaps (the {@code /dev/dma_heap/<name>} idea) and the process-wide
+ * system heap. Heaps built with {@link SystemHeap.Builder#register(boolean)} on (the default)
+ * appear here until they are closed.
+ *
+ * <p>Thread-safe.
+ */
+public final class Heaps {
+
+    /** The name of the process-wide heap. */
+    public static final String SYSTEM = "system";
+
+    private static final ConcurrentHashMap<String, Heap> HEAPS = new ConcurrentHashMap<>();
+
+    private Heaps() {
+    }
+
+    /**
+     * Returns the process-wide system heap, created on first use with the default settings
+     * (and again after it was closed).
+     */
+    public static Heap system() {
+        Heap heap = HEAPS.get(SYSTEM);
+        if (heap != null) {
+            return heap;
+        }
+        synchronized (Heaps.class) {
+            heap = HEAPS.get(SYSTEM);
+            return heap != null ? heap : SystemHeap.builder().name(SYSTEM).build();
+        }
+    }
+
+    /**
+     * Returns the registered heap named {@code name}, if any.
+     *
+     * @throws NullPointerException if {@code name} is null
+     */
+    public static Optional<Heap> find(String name) {
+        return Optional.ofNullable(HEAPS.get(Checks.requireNonNull(name, "name")));
+    }
+
+    /** Returns the names of the registered heaps. */
+    public static List<String> names() {
+        return List.copyOf(HEAPS.keySet());
+    }
+
+    /**
+     * Registers {@code heap} under its name.
+     *
+     * @throws IllegalArgumentException if another heap has that name
+     */
+    public static void register(Heap heap) {
+        Checks.requireNonNull(heap, "heap");
+        Heap existing = HEAPS.putIfAbsent(heap.name(), heap);
+        if (existing != null && existing != heap) {
+            throw new IllegalArgumentException("heap name: \"" + heap.name()
+                    + "\" (expected: unique; already registered: " + existing + ")");
+        }
+    }
+
+    /** Removes {@code heap} if it is the one registered under its name. */
+    static void unregister(Heap heap) {
+        HEAPS.remove(heap.name(), heap);
+    }
+}

@@ -1,0 +1,554 @@
+package io.zeroheap;
+
+import io.zeroheap.arena.ChunkSupply;
+import io.zeroheap.arena.HeapArena;
+import io.zeroheap.os.ArenaMemorySource;
+import io.zeroheap.os.MemoryRefusedException;
+import io.zeroheap.os.MemorySource;
+import io.zeroheap.pool.Chunk;
+import io.zeroheap.pool.PagePool;
+import io.zeroheap.pool.PoolSet;
+import io.zeroheap.pool.SizeClasses;
+import io.zeroheap.scope.Generation;
+import io.zeroheap.scope.Generations;
+import io.zeroheap.util.Checks;
+
+import java.lang.foreign.Arena;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The heap that hands out zero-filled memory at pool speed (the series' {@code system_heap}):
+ * page pools per size class, a deferred free list whose nice-19 worker zeroes freed chunks
+ * and pools them, and a memory source ({@code mmap} on Linux).
+ *
+ * <p><b>Allocation</b> pops a zeroed chunk from its size class's pool. On a miss it never
+ * waits for the worker: when more than half of what the heap holds is pending, it frees
+ * pending chunks itself ({@link DeferredFreeList#help}) and retries, which keeps memory held
+ * near the working set; otherwise it maps fresh memory (which reads zero). When the budget or
+ * the OS refuses, it reclaims through its shrinkers (pending frees first, then pools) and
+ * retries once before throwing {@link HeapOutOfMemoryError}.
+ *
+ * <p><b>Freeing</b> never zeroes on the caller: the chunk goes to the deferred free list. For
+ * {@link HeapBuffer}s, the chunk first waits for its generation's shared scope to close (see
+ * {@code io.zeroheap.scope}); for heap arenas, the arena's own scope is closed at once.
+ * With {@code deferredFree(false)} the same work happens on the freeing thread.
+ *
+ * <p>Thread-safe: every method may be called from any thread.
+ */
+public final class SystemHeap implements Heap {
+
+    private static final VarHandle CLOSED;
+    /** Above this a size cannot be meant (the x86-64 user address space is 128 TiB). */
+    private static final long MAX_BYTE_SIZE = 1L << 47;
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(SystemHeap.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final String name;
+    private final PoolSet pools;
+    private final DeferredFreeList freeList;
+    private final Generations generations;
+    private final Shrinkers shrinkers = new Shrinkers();
+    private final List<Shrinkers.Registration> systemRegistrations = new ArrayList<>();
+    private final Set<HeapArena> openSharedArenas = ConcurrentHashMap.newKeySet();
+    private final ChunkSupply supply = new Supply();
+    private final AtomicLong shrinkCalls = new AtomicLong();
+    private final AtomicLong shrunkPages = new AtomicLong();
+    private final AtomicLong allocationFailures = new AtomicLong();
+    private final AtomicLong syncFailedFrees = new AtomicLong();
+    private volatile boolean closed;
+
+    private SystemHeap(Builder builder, MemorySource source) {
+        this.name = builder.name;
+        long pageSize = builder.pageSize == 0 ? source.pageSize() : builder.pageSize;
+        SizeClasses classes = new SizeClasses(pageSize, builder.maxClassByteSize);
+        this.pools = new PoolSet(source, classes, builder.poolCapBytes, builder.maxBytes, builder.populate,
+                (item, reason) -> freeChunk((Chunk) item, reason));
+        this.generations = new Generations(builder.generationMaxBuffers, builder.generationMaxBytes,
+                this::retire);
+        this.freeList = builder.deferredFree
+                ? DeferredFreeList.builder()
+                        .workerName(builder.workerName != null ? builder.workerName : "zeroheap-free-" + name)
+                        .workerNice(builder.workerNice)
+                        .idleAction(generations::sealIfWaiting)
+                        .build()
+                : null;
+        if (freeList != null) {
+            shrinkers.register(freeList);
+        }
+        shrinkers.register(pools);
+    }
+
+    /** Returns a builder with the defaults documented on each setting. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public HeapBuffer allocate(long byteSize) {
+        requireOpen();
+        requireValidSize(byteSize);
+        Chunk chunk = allocateChunk(byteSize);
+        Generation generation = generations.join(chunk.byteSize());
+        return new HeapBuffer(this, chunk, generation, generation.segment(chunk.address(), byteSize));
+    }
+
+    @Override
+    public Arena newArena() {
+        requireOpen();
+        return HeapArena.confined(supply);
+    }
+
+    @Override
+    public Arena newSharedArena() {
+        requireOpen();
+        HeapArena arena = HeapArena.shared(supply);
+        openSharedArenas.add(arena);
+        return arena;
+    }
+
+    @Override
+    public long shrink(long nrPages) {
+        requireOpen();
+        Checks.requireNonNegative(nrPages, "nrPages");
+        return reclaim(nrPages);
+    }
+
+    @Override
+    public HeapStats stats() {
+        List<PagePool.PoolStats> perPool = pools.snapshot();
+        long pageSize = pools.classes().pageSize();
+        long allocated = 0;
+        long pooled = 0;
+        long pending = 0;
+        long reserved = 0;
+        long hits = 0;
+        long misses = 0;
+        long zeroed = 0;
+        long released = 0;
+        long pressure = 0;
+        List<HeapStats.SizeClassStats> classes = new ArrayList<>(perPool.size());
+        for (PagePool.PoolStats pool : perPool) {
+            allocated += pool.allocatedPages();
+            pooled += pool.pooledPages();
+            pending += pool.pendingPages();
+            reserved += pool.reservedPages();
+            hits += pool.hits();
+            misses += pool.misses();
+            zeroed += pool.zeroedFrees();
+            released += pool.releasedFrees();
+            pressure += pool.pressureFrees();
+            classes.add(new HeapStats.SizeClassStats(pool.chunkByteSize(), pool.pooledChunks(),
+                    pool.allocatedChunks(), pool.hits(), pool.misses()));
+        }
+        DeferredFreeStats listStats = freeList == null ? null : freeList.stats();
+        long failed = listStats == null ? syncFailedFrees.get() : listStats.failedFrees();
+        OptionalInt nice = listStats == null ? OptionalInt.empty() : listStats.workerNice();
+        return new HeapStats(name, pools.source().name(), freeList != null, pageSize, pools.maxBytes(),
+                allocated * pageSize, pooled * pageSize, pending * pageSize, reserved * pageSize,
+                hits, misses, zeroed, released, pressure, failed,
+                shrinkCalls.get(), shrunkPages.get(), allocationFailures.get(), nice, classes);
+    }
+
+    /**
+     * Frees what the heap holds and ends the scopes of its buffers and shared arenas; see
+     * {@link Heap#close()}. Unregisters the heap from {@link Heaps} and {@link Shrinkers#system()}.
+     */
+    @Override
+    public void close() {
+        if (!CLOSED.compareAndSet(this, false, true)) {
+            throw new IllegalStateException("heap '" + name + "': already closed");
+        }
+        Heaps.unregister(this);
+        systemRegistrations.forEach(Shrinkers.Registration::close);
+        for (HeapArena arena : openSharedArenas) {
+            try {
+                arena.close();
+            } catch (IllegalStateException alreadyClosed) {
+                // closed by its user concurrently: its chunks were released by that close
+            }
+        }
+        for (Generation generation : generations.sealAll()) {
+            freeWaiting(generation.closeScopeAndTakeWaiting(), FreeReason.UNDER_PRESSURE);
+        }
+        if (freeList != null) {
+            freeList.close(); // frees everything pending; freeChunk gives it back since closed
+        }
+        pools.shrinkPools(Long.MAX_VALUE);
+    }
+
+    @Override
+    public String toString() {
+        return "SystemHeap[" + name + (closed ? ", closed]" : "]");
+    }
+
+    /** Registers this heap's shrinkers with the process-wide registry; called by the builder. */
+    private void registerWithSystem() {
+        if (freeList != null) {
+            systemRegistrations.add(Shrinkers.system().register(freeList));
+        }
+        systemRegistrations.add(Shrinkers.system().register(pools));
+    }
+
+    // ---- allocation ----
+
+    private Chunk allocateChunk(long byteSize) {
+        Chunk chunk = pools.allocatePooled(byteSize);
+        if (chunk != null) {
+            return chunk;
+        }
+        long chunkPages = pools.chunkPages(byteSize);
+        if (freeList != null && hoardingPending()) {
+            freeList.help(chunkPages);
+            chunk = pools.allocatePooled(byteSize);
+            if (chunk != null) {
+                return chunk;
+            }
+        }
+        MemoryRefusedException refused = null;
+        try {
+            chunk = pools.allocateFresh(byteSize);
+        } catch (MemoryRefusedException e) {
+            refused = e;
+        }
+        if (chunk != null) {
+            return chunk;
+        }
+        reclaim(chunkPages + pools.classes().roundToPages(0));
+        try {
+            chunk = pools.allocatePooled(byteSize);
+            if (chunk == null) {
+                chunk = pools.allocateFresh(byteSize);
+            }
+        } catch (MemoryRefusedException e) {
+            refused = e;
+        }
+        if (chunk != null) {
+            return chunk;
+        }
+        allocationFailures.incrementAndGet();
+        HeapStats stats = stats();
+        throw new HeapOutOfMemoryError("heap '" + name + "': cannot allocate " + byteSize + " bytes ("
+                + chunkPages * stats.pageSize() + " with rounding) within budget " + stats.maxBytes()
+                + " bytes: in use " + stats.allocatedBytes() + ", pooled " + stats.pooledBytes()
+                + ", pending " + stats.pendingBytes() + ", held from the OS " + stats.reservedBytes()
+                + (refused != null ? "; the OS refused: " + refused.getMessage() : "")
+                + " (after reclaiming what the shrinkers could)");
+    }
+
+    /** Whether more than half of what the heap holds waits to be freed. */
+    private boolean hoardingPending() {
+        long pendingBytes = freeList.pendingPages() * pools.classes().pageSize();
+        return pendingBytes > 0 && pendingBytes * 2 > pools.heldBytes();
+    }
+
+    private long reclaim(long nrPages) {
+        long freed = shrinkers.shrink(nrPages);
+        shrinkCalls.incrementAndGet();
+        shrunkPages.addAndGet(freed);
+        return freed;
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("heap '" + name + "' is closed");
+        }
+    }
+
+    private void requireValidSize(long byteSize) {
+        Checks.requireNonNegative(byteSize, "byteSize");
+        long limit = Math.min(MAX_BYTE_SIZE, pools.maxBytes());
+        if (byteSize > limit) {
+            throw new IllegalArgumentException("byteSize: " + byteSize + " (expected: <= " + limit
+                    + ", the most heap '" + name + "' can ever hold)");
+        }
+    }
+
+    // ---- freeing ----
+
+    /** The last reference of a buffer is gone. */
+    void release(Chunk chunk, Generation generation) {
+        pools.markPending(chunk);
+        if (generation.release(chunk)) {
+            generations.retired(generation);
+        }
+    }
+
+    /** A generation has no live buffer and is sealed: close its scope, then free its chunks. */
+    private void retire(Generation generation) {
+        if (freeList == null) {
+            freeWaiting(generation.closeScopeAndTakeWaiting(), FreeReason.NORMAL);
+            return;
+        }
+        freeList.defer(new DeferredFreeList.Item(generation.waitingPages(),
+                (item, reason) -> freeWaiting(generation.closeScopeAndTakeWaiting(), reason)));
+    }
+
+    private void freeWaiting(Chunk first, FreeReason reason) {
+        for (Chunk chunk = first; chunk != null; ) {
+            Chunk next = chunk.nextWaiting;
+            chunk.nextWaiting = null;
+            freeChunk(chunk, reason);
+            chunk = next;
+        }
+    }
+
+    /** The free action of every chunk; a closed heap gives everything straight back. */
+    private void freeChunk(Chunk chunk, FreeReason reason) {
+        pools.free(chunk, closed ? FreeReason.UNDER_PRESSURE : reason);
+    }
+
+    private void releaseArenaChunks(Chunk[] chunks, int count) {
+        for (int i = 0; i < count; i++) {
+            pools.markPending(chunks[i]);
+        }
+        for (int i = 0; i < count; i++) {
+            if (freeList != null) {
+                freeList.defer(chunks[i]);
+            } else {
+                try {
+                    freeChunk(chunks[i], FreeReason.NORMAL);
+                } catch (RuntimeException e) {
+                    syncFailedFrees.incrementAndGet();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The heap's side of its arenas, kept off the public API. */
+    private final class Supply implements ChunkSupply {
+        @Override
+        public long pageSize() {
+            return pools.classes().pageSize();
+        }
+
+        @Override
+        public Chunk allocateChunk(long byteSize) {
+            requireOpen();
+            requireValidSize(byteSize);
+            return SystemHeap.this.allocateChunk(byteSize);
+        }
+
+        @Override
+        public void releaseChunks(Chunk[] chunks, int count) {
+            releaseArenaChunks(chunks, count);
+        }
+
+        @Override
+        public void arenaClosed(HeapArena arena) {
+            openSharedArenas.remove(arena);
+        }
+    }
+
+    /**
+     * Builds a {@link SystemHeap}. Not thread-safe. Worst-case memory: the heap never holds more
+     * than {@link #maxBytes} from the OS; within that, each size class pools at most
+     * {@link #poolCapBytes}, and a generation of buffers can pin up to
+     * {@link #generationMaxBytes} of freed chunks while one of its buffers stays open.
+     */
+    public static final class Builder {
+        private String name = "system";
+        private long pageSize;
+        private long maxBytes = Long.MAX_VALUE;
+        private boolean deferredFree = true;
+        private String workerName;
+        private int workerNice = DeferredFreeList.DEFAULT_WORKER_NICE;
+        private long poolCapBytes = 32L << 20;
+        private long maxClassByteSize = 32L << 20;
+        private boolean populate = true;
+        private long generationMaxBuffers = 4096;
+        private long generationMaxBytes = 64L << 20;
+        private boolean portableMemory;
+        private boolean register = true;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the heap's name (default {@code system}); it must be unique among registered
+         * heaps.
+         *
+         * @throws IllegalArgumentException if blank
+         */
+        public Builder name(String name) {
+            this.name = Checks.requireNonBlank(name, "name");
+            return this;
+        }
+
+        /**
+         * Sets the page size in bytes: the unit of accounting and the granularity of chunks
+         * (default: the OS page size). It must be a power of two and a multiple of the OS page
+         * size.
+         *
+         * @throws IllegalArgumentException if not a power of two >= 4096
+         */
+        public Builder pageSize(long pageSize) {
+            if (pageSize < 4096 || Long.bitCount(pageSize) != 1) {
+                throw new IllegalArgumentException("pageSize: " + pageSize + " (expected: a power of two >= 4096)");
+            }
+            this.pageSize = pageSize;
+            return this;
+        }
+
+        /**
+         * Sets the budget: the most bytes the heap holds from the OS at once (default: no limit
+         * but the OS's). Allocations beyond it reclaim first, then fail.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder maxBytes(long maxBytes) {
+            if (maxBytes <= 0) {
+                throw new IllegalArgumentException("maxBytes: " + maxBytes + " (expected: > 0)");
+            }
+            this.maxBytes = maxBytes;
+            return this;
+        }
+
+        /**
+         * Sets whether frees are deferred to a worker thread (default true). False zeroes on
+         * the freeing thread: the seed's "before", kept for comparison.
+         */
+        public Builder deferredFree(boolean deferredFree) {
+            this.deferredFree = deferredFree;
+            return this;
+        }
+
+        /**
+         * Sets the worker thread's name (default {@code zeroheap-free-<heap name>}).
+         *
+         * @throws IllegalArgumentException if blank
+         */
+        public Builder workerName(String workerName) {
+            this.workerName = Checks.requireNonBlank(workerName, "workerName");
+            return this;
+        }
+
+        /**
+         * Sets the worker's Linux niceness (default 19).
+         *
+         * @throws IllegalArgumentException if outside [0, 19]
+         */
+        public Builder workerNice(int nice) {
+            this.workerNice = Checks.requireInRange(nice, 0, 19, "workerNice");
+            return this;
+        }
+
+        /**
+         * Sets the most bytes each size class's pool keeps (default 32 MiB); freed chunks beyond
+         * it go back to the OS.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder poolCapBytes(long poolCapBytes) {
+            this.poolCapBytes = Checks.requireNonNegative(poolCapBytes, "poolCapBytes");
+            return this;
+        }
+
+        /**
+         * Sets the largest pooled chunk size (default 32 MiB); larger buffers are mapped and
+         * unmapped on their own.
+         *
+         * @throws IllegalArgumentException if below 4096
+         */
+        public Builder maxClassByteSize(long maxClassByteSize) {
+            if (maxClassByteSize < 4096) {
+                throw new IllegalArgumentException("maxClassByteSize: " + maxClassByteSize + " (expected: >= 4096)");
+            }
+            this.maxClassByteSize = maxClassByteSize;
+            return this;
+        }
+
+        /**
+         * Sets whether fresh memory is faulted in when mapped ({@code MAP_POPULATE}, default
+         * true: a first touch costs ~10.7 µs per page on this VM, populating ~0.6 µs).
+         */
+        public Builder populate(boolean populate) {
+            this.populate = populate;
+            return this;
+        }
+
+        /**
+         * Sets how many buffers share one scope generation before it is sealed (default 4096).
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder generationMaxBuffers(long buffers) {
+            if (buffers <= 0) {
+                throw new IllegalArgumentException("generationMaxBuffers: " + buffers + " (expected: > 0)");
+            }
+            this.generationMaxBuffers = buffers;
+            return this;
+        }
+
+        /**
+         * Sets how many bytes of buffers share one scope generation before it is sealed
+         * (default 64 MiB): the most one long-lived buffer can pin.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder generationMaxBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("generationMaxBytes: " + bytes + " (expected: > 0)");
+            }
+            this.generationMaxBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Sets whether to use the portable memory source on {@link Arena} even where
+         * {@code mmap} is available (default false: the platform's best).
+         */
+        public Builder portableMemory(boolean portableMemory) {
+            this.portableMemory = portableMemory;
+            return this;
+        }
+
+        /**
+         * Sets whether the heap registers in {@link Heaps} under its name and with
+         * {@link Shrinkers#system()} (default true).
+         */
+        public Builder register(boolean register) {
+            this.register = register;
+            return this;
+        }
+
+        /**
+         * Creates the heap (and starts its worker when frees are deferred).
+         *
+         * @throws IllegalArgumentException if {@code register} is on and a heap of this name is
+         *                                  already registered
+         */
+        public SystemHeap build() {
+            MemorySource source = portableMemory ? new ArenaMemorySource() : MemorySource.platformDefault();
+            SystemHeap heap = new SystemHeap(this, source);
+            if (register) {
+                try {
+                    Heaps.register(heap);
+                } catch (RuntimeException e) {
+                    heap.close();
+                    throw e;
+                }
+                heap.registerWithSystem();
+            }
+            return heap;
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.zeroheap.arena;
+
+import io.zeroheap.pool.Chunk;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * An {@link Arena} that draws zeroed memory from a heap. Segments are scoped by an inner JDK
+ * arena ({@link Arena#ofConfined()} or {@link Arena#ofShared()}), so liveness, thread
+ * confinement and double-close behave exactly as the JDK's; {@link #close()} closes that scope
+ * first and only then hands the chunks back, so no live segment can reach recycled memory.
+ *
+ * <p>Allocations of at most half a page are sliced from shared chunks of {@link #SLAB_PAGES}
+ * pages; larger ones get a chunk of their own. Alignment up to the page
+ * size is supported.
+ *
+ * <p>Thread-safety: a confined arena is used by its owner thread only (others get
+ * {@link WrongThreadException}); a shared arena serialises allocation and close on its monitor.
+ */
+public final class HeapArena implements Arena {
+
+    /** Pages of a chunk that small allocations are sliced from. */
+    static final int SLAB_PAGES = 4;
+
+    private final ChunkSupply heap;
+    private final Arena scope;
+    private final Thread owner;
+    private final long pageSize;
+    private final long sliceLimit;
+    // Guarded by the owner thread (confined) or this monitor (shared).
+    private Chunk[] chunks = new Chunk[4];
+    private int chunkCount;
+    private Chunk slab;
+    private long slabOffset;
+
+    private HeapArena(ChunkSupply heap, Arena scope, Thread owner) {
+        this.heap = heap;
+        this.scope = scope;
+        this.owner = owner;
+        this.pageSize = heap.pageSize();
+        this.sliceLimit = pageSize / 2;
+    }
+
+    /** Returns a confined heap arena owned by the calling thread. */
+    public static HeapArena confined(ChunkSupply heap) {
+        return new HeapArena(heap, Arena.ofConfined(), Thread.currentThread());
+    }
+
+    /** Returns a shared heap arena. */
+    public static HeapArena shared(ChunkSupply heap) {
+        return new HeapArena(heap, Arena.ofShared(), null);
+    }
+
+    /** Returns whether this arena is shared. */
+    public boolean isShared() {
+        return owner == null;
+    }
+
+    /**
+     * Returns a zeroed segment of {@code byteSize} bytes aligned to {@code byteAlignment}.
+     *
+     * @throws IllegalArgumentException if {@code byteSize < 0}, or {@code byteAlignment} is not
+     *                                  a power of two or exceeds the heap's page size
+     * @throws IllegalStateException    if the arena is closed
+     * @throws WrongThreadException     if the arena is confined and the caller is not its owner
+     * @throws io.zeroheap.HeapOutOfMemoryError if the heap cannot supply the memory
+     */
+    @Override
+    public MemorySegment allocate(long byteSize, long byteAlignment) {
+        if (byteSize < 0) {
+            throw new IllegalArgumentException("byteSize: " + byteSize + " (expected: >= 0)");
+        }
+        if (byteAlignment <= 0 || Long.bitCount(byteAlignment) != 1) {
+            throw new IllegalArgumentException("byteAlignment: " + byteAlignment + " (expected: a power of two > 0)");
+        }
+        if (byteAlignment > pageSize) {
+            throw new IllegalArgumentException("byteAlignment: " + byteAlignment
+                    + " (expected: <= the heap's page size " + pageSize + ")");
+        }
+        if (owner == null) {
+            synchronized (this) {
+                return allocateOwned(byteSize, byteAlignment);
+            }
+        }
+        if (Thread.currentThread() != owner) {
+            throw new WrongThreadException("Attempted access outside owning thread");
+        }
+        return allocateOwned(byteSize, byteAlignment);
+    }
+
+    private MemorySegment allocateOwned(long byteSize, long byteAlignment) {
+        if (!scope.scope().isAlive()) {
+            throw new IllegalStateException("Already closed");
+        }
+        if (byteSize <= sliceLimit) {
+            long offset = slab == null ? 0 : (slabOffset + byteAlignment - 1) & -byteAlignment;
+            if (slab == null || offset + byteSize > slab.byteSize()) {
+                slab = take(SLAB_PAGES * pageSize);
+                offset = 0;
+            }
+            slabOffset = offset + byteSize;
+            return MemorySegment.ofAddress(slab.address() + offset).reinterpret(byteSize, scope, null);
+        }
+        Chunk chunk = take(byteSize);
+        return MemorySegment.ofAddress(chunk.address()).reinterpret(byteSize, scope, null);
+    }
+
+    private Chunk take(long byteSize) {
+        if (chunkCount == chunks.length) {
+            chunks = Arrays.copyOf(chunks, chunkCount * 2);
+        }
+        Chunk chunk = heap.allocateChunk(byteSize);
+        chunks[chunkCount++] = chunk;
+        return chunk;
+    }
+
+    @Override
+    public MemorySegment.Scope scope() {
+        return scope.scope();
+    }
+
+    /**
+     * Ends the scope of every segment of this arena, then hands its memory back to the heap
+     * for deferred freeing (zeroing happens later, off this thread).
+     *
+     * @throws IllegalStateException if the arena is already closed
+     * @throws WrongThreadException  if the arena is confined and the caller is not its owner
+     */
+    @Override
+    public void close() {
+        if (owner == null) {
+            synchronized (this) {
+                closeOwned();
+            }
+            heap.arenaClosed(this);
+        } else {
+            closeOwned();
+        }
+    }
+
+    private void closeOwned() {
+        scope.close(); // throws if already closed or wrong thread, before anything changes
+        heap.releaseChunks(chunks, chunkCount);
+        chunks = null;
+        chunkCount = 0;
+        slab = null;
+    }
+
+    @Override
+    public String toString() {
+        return (owner == null ? "shared" : "confined") + " HeapArena[" + chunkCount + " chunks]";
+    }
+}

@@ -1,0 +1,136 @@
+package io.zeroheap.os;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.Locale;
+
+/**
+ * Linux {@code mmap}, {@code munmap}, {@code madvise}, {@code memset} and page size through
+ * {@code java.lang.foreign} downcalls. {@code memset} is a critical downcall (no thread-state
+ * transition): it is the fastest way to zero memory here (94-136 GB/s against ~50 GB/s for
+ * {@link MemorySegment#fill}).
+ *
+ * <p>Thread-safe: handles are resolved once and immutable.
+ */
+final class NativeMemory {
+
+    static final int PROT_READ = 0x1;
+    static final int PROT_WRITE = 0x2;
+    static final int MAP_PRIVATE = 0x02;
+    static final int MAP_ANONYMOUS = 0x20;
+    static final int MAP_POPULATE = 0x8000;
+    static final int MADV_DONTNEED = 4;
+    static final int MADV_HUGEPAGE = 14;
+    private static final int SC_PAGESIZE = 30;
+    private static final long MAP_FAILED = -1L;
+
+    private static final Handles HANDLES = Handles.lookup();
+
+    private NativeMemory() {
+    }
+
+    static boolean isAvailable() {
+        return HANDLES != null;
+    }
+
+    static long pageSize() {
+        try {
+            return (long) HANDLES.sysconf.invokeExact(SC_PAGESIZE);
+        } catch (Throwable e) {
+            throw new IllegalStateException("sysconf(_SC_PAGESIZE) failed", e);
+        }
+    }
+
+    /** Returns the mapping's address. @throws MemoryRefusedException with errno on failure */
+    static long mmap(long byteSize, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment callState = arena.allocate(HANDLES.callStateLayout);
+            MemorySegment result = (MemorySegment) HANDLES.mmap.invokeExact(callState, MemorySegment.NULL,
+                    byteSize, PROT_READ | PROT_WRITE, flags, -1, 0L);
+            if (result.address() == MAP_FAILED) {
+                int errno = (int) HANDLES.errno.get(callState, 0L);
+                throw new MemoryRefusedException("mmap of " + byteSize + " bytes failed: errno " + errno
+                        + (errno == 12 ? " (ENOMEM)" : ""));
+            }
+            return result.address();
+        } catch (MemoryRefusedException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("mmap downcall failed", e);
+        }
+    }
+
+    static void munmap(long address, long byteSize) {
+        int rc;
+        try {
+            rc = (int) HANDLES.munmap.invokeExact(MemorySegment.ofAddress(address), byteSize);
+        } catch (Throwable e) {
+            throw new IllegalStateException("munmap downcall failed", e);
+        }
+        if (rc != 0) {
+            throw new IllegalStateException("munmap(0x" + Long.toHexString(address) + ", " + byteSize
+                    + ") failed (expected: a page-aligned range this heap mapped)");
+        }
+    }
+
+    static boolean madvise(long address, long byteSize, int advice) {
+        try {
+            return (int) HANDLES.madvise.invokeExact(MemorySegment.ofAddress(address), byteSize, advice) == 0;
+        } catch (Throwable e) {
+            throw new IllegalStateException("madvise downcall failed", e);
+        }
+    }
+
+    static void memsetZero(long address, long byteSize) {
+        try {
+            MemorySegment ignored = (MemorySegment) HANDLES.memset.invokeExact(
+                    MemorySegment.ofAddress(address), 0, byteSize);
+        } catch (Throwable e) {
+            throw new IllegalStateException("memset downcall failed", e);
+        }
+    }
+
+    private record Handles(MethodHandle mmap, MethodHandle munmap, MethodHandle madvise,
+                           MethodHandle memset, MethodHandle sysconf,
+                           StructLayout callStateLayout, VarHandle errno) {
+
+        static Handles lookup() {
+            if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+                return null;
+            }
+            try {
+                Linker linker = Linker.nativeLinker();
+                SymbolLookup libc = linker.defaultLookup();
+                Linker.Option errnoOption = Linker.Option.captureCallState("errno");
+                StructLayout callState = Linker.Option.captureStateLayout();
+                VarHandle errno = callState.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+                ValueLayout size = ValueLayout.JAVA_LONG;
+                MethodHandle mmap = linker.downcallHandle(libc.find("mmap").orElseThrow(),
+                        FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, size,
+                                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG),
+                        errnoOption);
+                MethodHandle munmap = linker.downcallHandle(libc.find("munmap").orElseThrow(),
+                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, size));
+                MethodHandle madvise = linker.downcallHandle(libc.find("madvise").orElseThrow(),
+                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, size, ValueLayout.JAVA_INT));
+                MethodHandle memset = linker.downcallHandle(libc.find("memset").orElseThrow(),
+                        FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, size),
+                        Linker.Option.critical(false));
+                MethodHandle sysconf = linker.downcallHandle(libc.find("sysconf").orElseThrow(),
+                        FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+                return new Handles(mmap, munmap, madvise, memset, sysconf, callState, errno);
+            } catch (RuntimeException e) {
+                // IllegalCallerException where native access is denied: use the portable source.
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.zeroheap.pool;
+
+import io.zeroheap.DeferredFreeList;
+
+/**
+ * One contiguous, page-aligned piece of memory of one size class: the unit that pools hold,
+ * buffers and arenas use, and the deferred free list frees (a chunk is its own deferred item,
+ * as in the seed, so freeing allocates nothing).
+ *
+ * <p>Thread-safety: the address and size are immutable; {@link #state} is guarded by the lock
+ * of the chunk's {@link PagePool}; {@link #nextWaiting} is owned by whoever holds the chunk.
+ */
+public final class Chunk extends DeferredFreeList.Item {
+
+    /** Where a chunk is; every transition is booked under its pool's lock. */
+    enum State { POOLED, ALLOCATED, PENDING, RELEASED }
+
+    private final long address;
+    private final long byteSize;
+    private final PagePool pool;
+    /** Guarded by the pool's lock. */
+    State state;
+    /** Link for lists of chunks kept by their current holder (a generation's waiting list). */
+    public Chunk nextWaiting;
+
+    Chunk(long address, long byteSize, long nrPages, PagePool pool, DeferredFreeList.FreeAction action) {
+        super(nrPages, action);
+        this.address = address;
+        this.byteSize = byteSize;
+        this.pool = pool;
+    }
+
+    /** Returns the native base address, aligned to the page size. */
+    public long address() {
+        return address;
+    }
+
+    /** Returns the size in bytes (the size class, or whole pages for a huge chunk). */
+    public long byteSize() {
+        return byteSize;
+    }
+
+    /** Returns the pool that books this chunk. */
+    public PagePool pool() {
+        return pool;
+    }
+
+    @Override
+    public String toString() {
+        return "Chunk[0x" + Long.toHexString(address) + ", " + byteSize + " bytes]";
+    }
+}

@@ -1,0 +1,231 @@
+package io.zeroheap.pool;
+
+import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The zeroed chunks of one size class (the series' {@code drm_page_pool}), with the page
+ * accounting of every chunk of that class wherever it is.
+ *
+ * <p>Concurrency: one {@link ReentrantLock} guards the stack of pooled chunks, every counter
+ * and the state of every chunk of this class. It is held for a few field writes, never
+ * across zeroing or a system call. {@link PoolSet} takes all pool locks at once, in index
+ * order, for a consistent snapshot.
+ */
+public final class PagePool {
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final long chunkByteSize;
+    private final long capPages;
+
+    // Guarded by lock.
+    private Chunk[] stack = new Chunk[16];
+    private int pooledChunks;
+    private long pooledPages;
+    private long allocatedPages;
+    private long pendingPages;
+    private long reservedPages;
+    private long allocatedChunks;
+    private long hits;
+    private long misses;
+    private long zeroedFrees;
+    private long releasedFrees;
+    private long pressureFrees;
+
+    /**
+     * @param chunkByteSize the class size in bytes, or 0 for the pool of huge chunks (which
+     *                      pools nothing)
+     * @param pageSize      the page size in bytes
+     * @param capBytes      pooled bytes above which freed chunks go back to the OS
+     */
+    PagePool(long chunkByteSize, long pageSize, long capBytes) {
+        this.chunkByteSize = chunkByteSize;
+
+        this.capPages = chunkByteSize == 0 ? 0 : capBytes / pageSize;
+    }
+
+    /** Returns the class size in bytes (0 for huge chunks). */
+    public long chunkByteSize() {
+        return chunkByteSize;
+    }
+
+    /** Pops a zeroed chunk and books it allocated (a hit), or books a miss and returns null. */
+    Chunk pop() {
+        lock.lock();
+        try {
+            if (pooledChunks == 0) {
+                misses++;
+                return null;
+            }
+            Chunk chunk = stack[--pooledChunks];
+            stack[pooledChunks] = null;
+            pooledPages -= chunk.nrPages();
+            allocatedPages += chunk.nrPages();
+            allocatedChunks++;
+            chunk.state = Chunk.State.ALLOCATED;
+            hits++;
+            return chunk;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Books fresh chunks from the OS: {@code allocated} is handed out, {@code extra} (from the
+     * same mapping, may be empty) are pooled; they read zero.
+     */
+    void addFresh(Chunk allocated, Chunk[] extra, int extraCount) {
+        lock.lock();
+        try {
+            reservedPages += allocated.nrPages();
+            allocatedPages += allocated.nrPages();
+            allocatedChunks++;
+            allocated.state = Chunk.State.ALLOCATED;
+            for (int i = 0; i < extraCount; i++) {
+                reservedPages += extra[i].nrPages();
+                pushLocked(extra[i]);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Books a chunk that its user let go of: allocated becomes pending (awaiting zeroing).
+     *
+     * @throws IllegalStateException if the chunk is not allocated (a double free)
+     */
+    void markPending(Chunk chunk) {
+        lock.lock();
+        try {
+            if (chunk.state != Chunk.State.ALLOCATED) {
+                throw new IllegalStateException(chunk + ": " + chunk.state + " (expected: ALLOCATED)");
+            }
+            chunk.state = Chunk.State.PENDING;
+            allocatedPages -= chunk.nrPages();
+            allocatedChunks--;
+            pendingPages += chunk.nrPages();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether a pending chunk would fit under the cap now (checked before zeroing it). */
+    boolean hasRoom(Chunk chunk) {
+        lock.lock();
+        try {
+            return pooledPages + chunk.nrPages() <= capPages;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Books a zeroed pending chunk back in the pool; false (and nothing booked) if full. */
+    boolean offerZeroed(Chunk chunk) {
+        lock.lock();
+        try {
+            if (pooledPages + chunk.nrPages() > capPages) {
+                return false;
+            }
+            pendingPages -= chunk.nrPages();
+            pushLocked(chunk);
+            zeroedFrees++;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Books a pending chunk as given back to the OS: because of memory pressure, or because
+     * the pool was full.
+     */
+    void releasePending(Chunk chunk, boolean underPressure) {
+        lock.lock();
+        try {
+            pendingPages -= chunk.nrPages();
+            reservedPages -= chunk.nrPages();
+            chunk.state = Chunk.State.RELEASED;
+            if (underPressure) {
+                pressureFrees++;
+            } else {
+                releasedFrees++;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes a pooled chunk to give back to the OS, booked released; null if none. */
+    Chunk takeForRelease() {
+        lock.lock();
+        try {
+            if (pooledChunks == 0) {
+                return null;
+            }
+            Chunk chunk = stack[--pooledChunks];
+            stack[pooledChunks] = null;
+            pooledPages -= chunk.nrPages();
+            reservedPages -= chunk.nrPages();
+            chunk.state = Chunk.State.RELEASED;
+            return chunk;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns the pooled pages now. */
+    long pooledPages() {
+        lock.lock();
+        try {
+            return pooledPages;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void lock() {
+        lock.lock();
+    }
+
+    void unlock() {
+        lock.unlock();
+    }
+
+    /** Reads the counters; caller holds the lock. */
+    PoolStats statsLocked() {
+        return new PoolStats(chunkByteSize, pooledChunks, allocatedChunks, pooledPages, allocatedPages,
+                pendingPages, reservedPages, hits, misses, zeroedFrees, releasedFrees, pressureFrees);
+    }
+
+    private void pushLocked(Chunk chunk) {
+        if (pooledChunks == stack.length) {
+            stack = Arrays.copyOf(stack, stack.length * 2);
+        }
+        stack[pooledChunks++] = chunk;
+        pooledPages += chunk.nrPages();
+        chunk.state = Chunk.State.POOLED;
+    }
+
+    /**
+     * The counters of one pool at one instant.
+     *
+     * @param chunkByteSize   the class size in bytes (0: huge chunks)
+     * @param pooledChunks    zeroed chunks ready to hand out
+     * @param allocatedChunks chunks in use
+     * @param pooledPages     pages of the pooled chunks
+     * @param allocatedPages  pages of the chunks in use
+     * @param pendingPages    pages freed by their users and not yet zeroed or released
+     * @param reservedPages   pages of this class held from the OS
+     * @param hits            allocations served from the pool
+     * @param misses          allocations that found the pool empty
+     * @param zeroedFrees     freed chunks zeroed and pooled ({@code NORMAL})
+     * @param releasedFrees   freed chunks given back to the OS because the pool was full
+     *                        ({@code NORMAL})
+     * @param pressureFrees   freed chunks given back to the OS unzeroed ({@code UNDER_PRESSURE})
+     */
+    public record PoolStats(long chunkByteSize, long pooledChunks, long allocatedChunks, long pooledPages,
+                            long allocatedPages, long pendingPages, long reservedPages, long hits, long misses,
+                            long zeroedFrees, long releasedFrees, long pressureFrees) {
+    }
+}

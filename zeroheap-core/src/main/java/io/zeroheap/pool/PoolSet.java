@@ -1,0 +1,260 @@
+package io.zeroheap.pool;
+
+import io.zeroheap.DeferredFreeList;
+import io.zeroheap.FreeReason;
+import io.zeroheap.Shrinker;
+import io.zeroheap.os.MemoryRefusedException;
+import io.zeroheap.os.MemorySource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A heap's chunks: one {@link PagePool} per size class plus one for huge chunks, the memory
+ * source behind them and the budget on what they may hold from the OS.
+ *
+ * <p>Life of a chunk: mapped fresh (reads zero) or popped from its pool (zeroed) →
+ * allocated → pending (its user let go; {@link #markPending}) → freed through
+ * {@link #free}: {@code NORMAL} zeroes it and pools it, or gives it back when the pool is at
+ * its cap; {@code UNDER_PRESSURE} gives it back unzeroed. Pooled chunks go back to the OS
+ * through {@link #shrinkPools}.
+ *
+ * <p>Small classes are carved from slabs of up to {@value #SLAB_BYTES} bytes where the source
+ * can unmap part of a mapping, so a miss costs one system call per slab, not per chunk.
+ *
+ * <p>Thread-safety: all methods may be called from any thread. The budget is one atomic
+ * counter of bytes held from the OS, reserved before a mapping and released after an unmap;
+ * everything else is booked under the pool locks (see {@link PagePool}).
+ */
+public final class PoolSet implements Shrinker {
+
+    /** The largest slab that small chunks are carved from. */
+    static final long SLAB_BYTES = 1 << 20;
+    private static final int CHUNKS_PER_SLAB = 16;
+
+    private final MemorySource source;
+    private final SizeClasses classes;
+    private final PagePool[] pools;
+    private final PagePool huge;
+    private final long maxBytes;
+    private final boolean populate;
+    private final AtomicLong heldBytes = new AtomicLong();
+    private final DeferredFreeList.FreeAction freeAction;
+
+    /**
+     * @param source       where memory comes from
+     * @param classes      the size classes
+     * @param poolCapBytes the most each class's pool keeps
+     * @param maxBytes     the most all chunks together may hold from the OS
+     * @param populate     whether fresh mappings are faulted in at once
+     * @param freeAction   the deferred free action every chunk carries; it ends in {@link #free}
+     */
+    public PoolSet(MemorySource source, SizeClasses classes, long poolCapBytes, long maxBytes, boolean populate,
+                   DeferredFreeList.FreeAction freeAction) {
+        this.source = source;
+        this.freeAction = freeAction;
+        this.classes = classes;
+        this.maxBytes = maxBytes;
+        this.populate = populate;
+        this.pools = new PagePool[classes.count()];
+        for (int i = 0; i < pools.length; i++) {
+            pools[i] = new PagePool(classes.byteSize(i), classes.pageSize(), poolCapBytes);
+        }
+        this.huge = new PagePool(0, classes.pageSize(), 0);
+    }
+
+    /** Returns the size classes. */
+    public SizeClasses classes() {
+        return classes;
+    }
+
+    /** Returns the memory source. */
+    public MemorySource source() {
+        return source;
+    }
+
+    /** Returns the bytes held from the OS now (the budget's measure). */
+    public long heldBytes() {
+        return heldBytes.get();
+    }
+
+    /** Returns the budget in bytes. */
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /**
+     * Returns a pooled, zeroed chunk of at least {@code byteSize} bytes, booked allocated (a
+     * hit), or null (a miss; huge sizes always miss).
+     */
+    public Chunk allocatePooled(long byteSize) {
+        int index = classes.indexOf(byteSize);
+        return index < 0 ? null : pools[index].pop();
+    }
+
+    /**
+     * Maps a fresh chunk of at least {@code byteSize} bytes (it reads zero), booked allocated;
+     * small classes get a slab whose other chunks are pooled.
+     *
+     * @return the chunk; null if mapping it would exceed the budget
+     * @throws MemoryRefusedException if the OS refuses memory
+     */
+    public Chunk allocateFresh(long byteSize) {
+        int index = classes.indexOf(byteSize);
+        return index < 0 ? mapHuge(classes.roundToPages(byteSize)) : mapFresh(pools[index]);
+    }
+
+    /** Returns the pages of the chunk that serves {@code byteSize}. */
+    public long chunkPages(long byteSize) {
+        int index = classes.indexOf(byteSize);
+        long bytes = index < 0 ? classes.roundToPages(byteSize) : classes.byteSize(index);
+        return bytes / classes.pageSize();
+    }
+
+    /**
+     * Books a chunk its user let go of as pending, to be freed later through {@link #free}.
+     *
+     * @throws IllegalStateException if the chunk is not allocated
+     */
+    public void markPending(Chunk chunk) {
+        chunk.pool().markPending(chunk);
+    }
+
+    /** The free action of every chunk: {@link #free}. */
+    public DeferredFreeList.FreeAction freeAction() {
+        return freeAction;
+    }
+
+    /**
+     * Frees a pending chunk whose memory no live segment can reach any more: {@code NORMAL}
+     * zeroes it and pools it (or gives it back if the pool is full); {@code UNDER_PRESSURE}
+     * gives it back to the OS unzeroed.
+     */
+    public void free(Chunk chunk, FreeReason reason) {
+        PagePool pool = chunk.pool();
+        if (reason == FreeReason.NORMAL && pool.hasRoom(chunk)) {
+            source.zero(chunk.address(), chunk.byteSize());
+            if (pool.offerZeroed(chunk)) {
+                return;
+            }
+        }
+        pool.releasePending(chunk, reason == FreeReason.UNDER_PRESSURE);
+        unmap(chunk);
+    }
+
+    /**
+     * Gives pooled chunks back to the OS, largest classes first, until {@code nrPages} pages
+     * were freed or the pools are empty.
+     *
+     * @return pages given back
+     */
+    public long shrinkPools(long nrPages) {
+        long freed = 0;
+        for (int i = pools.length - 1; i >= 0 && freed < nrPages; i--) {
+            Chunk chunk;
+            while (freed < nrPages && (chunk = pools[i].takeForRelease()) != null) {
+                unmap(chunk);
+                freed += chunk.nrPages();
+            }
+        }
+        return freed;
+    }
+
+    /** Pooled pages of every class: what {@link #scan} can give back. */
+    @Override
+    public long count() {
+        long pages = 0;
+        for (PagePool pool : pools) {
+            pages += pool.pooledPages();
+        }
+        return pages;
+    }
+
+    /** Gives pooled chunks back to the OS: {@link #shrinkPools}. */
+    @Override
+    public long scan(long nrToScan) {
+        return shrinkPools(nrToScan);
+    }
+
+    /**
+     * Takes a consistent snapshot of every pool: all pool locks are held at once.
+     *
+     * @return one entry per size class, then the huge chunks (chunk size 0)
+     */
+    public List<PagePool.PoolStats> snapshot() {
+        List<PagePool.PoolStats> stats = new ArrayList<>(pools.length + 1);
+        for (PagePool pool : pools) {
+            pool.lock();
+        }
+        huge.lock();
+        try {
+            for (PagePool pool : pools) {
+                stats.add(pool.statsLocked());
+            }
+            stats.add(huge.statsLocked());
+        } finally {
+            huge.unlock();
+            for (int i = pools.length - 1; i >= 0; i--) {
+                pools[i].unlock();
+            }
+        }
+        return stats;
+    }
+
+    private Chunk mapHuge(long byteSize) {
+        if (!reserveBudget(byteSize)) {
+            return null;
+        }
+        long address = mapOrUndo(byteSize);
+        Chunk chunk = new Chunk(address, byteSize, byteSize / classes.pageSize(), huge, freeAction);
+        huge.addFresh(chunk, null, 0);
+        return chunk;
+    }
+
+    private Chunk mapFresh(PagePool pool) {
+        long chunkBytes = pool.chunkByteSize();
+        int count = source.canUnmapPartially()
+                ? (int) Math.max(1, Math.min(CHUNKS_PER_SLAB, SLAB_BYTES / chunkBytes)) : 1;
+        if (!reserveBudget(count * chunkBytes)) {
+            if (count == 1 || !reserveBudget(chunkBytes)) {
+                return null;
+            }
+            count = 1; // near the budget: one chunk may still fit
+        }
+        long address = mapOrUndo(count * chunkBytes);
+        long nrPages = chunkBytes / classes.pageSize();
+        Chunk allocated = new Chunk(address, chunkBytes, nrPages, pool, freeAction);
+        Chunk[] extra = new Chunk[count - 1];
+        for (int i = 1; i < count; i++) {
+            extra[i - 1] = new Chunk(address + i * chunkBytes, chunkBytes, nrPages, pool, freeAction);
+        }
+        pool.addFresh(allocated, extra, extra.length);
+        return allocated;
+    }
+
+    private long mapOrUndo(long byteSize) {
+        try {
+            return source.map(byteSize, populate);
+        } catch (RuntimeException e) {
+            heldBytes.addAndGet(-byteSize);
+            throw e;
+        }
+    }
+
+    private boolean reserveBudget(long byteSize) {
+        long held;
+        do {
+            held = heldBytes.get();
+            if (held + byteSize > maxBytes || held + byteSize < 0) {
+                return false;
+            }
+        } while (!heldBytes.compareAndSet(held, held + byteSize));
+        return true;
+    }
+
+    private void unmap(Chunk chunk) {
+        source.unmap(chunk.address(), chunk.byteSize());
+        heldBytes.addAndGet(-chunk.byteSize());
+    }
+}

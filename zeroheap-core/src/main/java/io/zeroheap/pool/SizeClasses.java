@@ -1,0 +1,94 @@
+package io.zeroheap.pool;
+
+import io.zeroheap.util.Checks;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The chunk sizes a heap pools: page multiples with four classes per doubling (1, 2, 3, 4, 5,
+ * 6, 7, 8, 10, 12, 14, 16, 20, ... pages), so rounding a request up to its class wastes at most
+ * 25% of the class (under 20% above 4 pages). Requests above the largest class are "huge":
+ * mapped and unmapped on their own, rounded up to a page.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class SizeClasses {
+
+    private final long pageSize;
+    private final long[] classByteSizes;
+
+    /**
+     * Creates the classes for {@code pageSize}, up to the largest class not above
+     * {@code maxClassByteSize}.
+     *
+     * @throws IllegalArgumentException if {@code pageSize} is not a positive power of two, or
+     *                                  {@code maxClassByteSize < pageSize}
+     */
+    public SizeClasses(long pageSize, long maxClassByteSize) {
+        if (pageSize <= 0 || Long.bitCount(pageSize) != 1) {
+            throw new IllegalArgumentException("pageSize: " + pageSize + " (expected: a power of two > 0)");
+        }
+        if (maxClassByteSize < pageSize) {
+            throw new IllegalArgumentException("maxClassByteSize: " + maxClassByteSize
+                    + " (expected: >= pageSize " + pageSize + ")");
+        }
+        this.pageSize = pageSize;
+        List<Long> sizes = new ArrayList<>();
+        long maxPages = maxClassByteSize / pageSize;
+        for (long pages = 1; pages <= maxPages; pages += step(pages)) {
+            sizes.add(pages * pageSize);
+        }
+        this.classByteSizes = sizes.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** The distance from a class of {@code pages} pages to the next one. */
+    private static long step(long pages) {
+        if (pages < 4) {
+            return 1;
+        }
+        int log2 = 63 - Long.numberOfLeadingZeros(pages);
+        return 1L << (log2 - 2);
+    }
+
+    /** Returns the page size in bytes. */
+    public long pageSize() {
+        return pageSize;
+    }
+
+    /** Returns the number of classes. */
+    public int count() {
+        return classByteSizes.length;
+    }
+
+    /** Returns the byte size of class {@code index}. */
+    public long byteSize(int index) {
+        return classByteSizes[index];
+    }
+
+    /** Returns the largest class's byte size. */
+    public long maxClassByteSize() {
+        return classByteSizes[classByteSizes.length - 1];
+    }
+
+    /**
+     * Returns the index of the smallest class that holds {@code byteSize} bytes, or -1 if it
+     * is above the largest class (a huge request).
+     *
+     * @throws IllegalArgumentException if {@code byteSize < 0}
+     */
+    public int indexOf(long byteSize) {
+        Checks.requireNonNegative(byteSize, "byteSize");
+        if (byteSize > maxClassByteSize()) {
+            return -1;
+        }
+        int found = Arrays.binarySearch(classByteSizes, Math.max(byteSize, 1));
+        return found >= 0 ? found : -found - 1;
+    }
+
+    /** Returns {@code byteSize} rounded up to whole pages. */
+    public long roundToPages(long byteSize) {
+        return (byteSize + pageSize - 1) & -pageSize;
+    }
+}
