@@ -168,6 +168,22 @@ public final class SystemHeap implements Heap {
     }
 
     /**
+     * Returns once everything freed before the call has been zeroed and pooled or given back:
+     * seals the current buffer generation if freed buffers wait in it, then drains the free
+     * list on the calling thread (see {@link DeferredFreeList#drain()}). For tests, benchmarks
+     * and orderly pauses; allocation never needs it.
+     *
+     * @throws IllegalStateException if the heap is closed
+     */
+    public void drain() {
+        requireOpen();
+        generations.sealIfWaiting();
+        if (freeList != null) {
+            freeList.drain();
+        }
+    }
+
+    /**
      * Frees what the heap holds and ends the scopes of its buffers and shared arenas; see
      * {@link Heap#close()}. Unregisters the heap from {@link Heaps} and {@link Shrinkers#system()}.
      */
@@ -231,7 +247,7 @@ public final class SystemHeap implements Heap {
         if (chunk != null) {
             return chunk;
         }
-        reclaim(chunkPages + pools.classes().roundToPages(0));
+        reclaim(chunkPages);
         try {
             chunk = pools.allocatePooled(byteSize);
             if (chunk == null) {
@@ -259,8 +275,19 @@ public final class SystemHeap implements Heap {
         return pendingBytes > 0 && pendingBytes * 2 > pools.heldBytes();
     }
 
+    /**
+     * Seals the current generation (its freed buffers become reclaimable), asks the shrinkers,
+     * and if that fell short, waits for frees already running on the worker (they are about to
+     * hand memory back) and asks again. Only the budget's edge and explicit shrinks get here,
+     * never the pool path.
+     */
     private long reclaim(long nrPages) {
+        generations.sealIfWaiting();
         long freed = shrinkers.shrink(nrPages);
+        if (freed < nrPages && freeList != null) {
+            freeList.drain();
+            freed += shrinkers.shrink(nrPages - freed);
+        }
         shrinkCalls.incrementAndGet();
         shrunkPages.addAndGet(freed);
         return freed;

@@ -1,0 +1,315 @@
+package io.zeroheap;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The rules of DESIGN.md, run against every heap variant (JCTools-style: one contract, many
+ * implementations).
+ */
+abstract class HeapContractTest {
+
+    static final long KIB = 1024;
+    static final long MIB = 1024 * KIB;
+    private static int heapNumber;
+
+    SystemHeap heap;
+
+    /** The variant under test. */
+    abstract SystemHeap.Builder variant();
+
+    @BeforeEach
+    void createHeap() {
+        heap = variant().name(getClass().getSimpleName() + "-" + (++heapNumber)).build();
+    }
+
+    @AfterEach
+    void closeHeap() {
+        if (Heaps.find(heap.name()).isPresent()) {
+            heap.close();
+        }
+    }
+
+    @Test
+    void shouldReturnZeroedMemoryWhenTheChunkWasScribbled() {
+        for (long size : new long[] {1, 4095, 4096, 4097, 64 * KIB, MIB + 1, 40 * MIB}) {
+            List<Long> addresses = new ArrayList<>();
+            for (int round = 0; round < 3; round++) {
+                HeapBuffer buffer = heap.allocate(size);
+                assertThat(Zero.firstNonZero(buffer.segment())).as("size %d round %d", size, round).isEqualTo(-1);
+                buffer.segment().fill((byte) 0x5A);
+                addresses.add(buffer.segment().address());
+                buffer.close();
+                heap.drain();
+            }
+            if (size <= 32 * MIB) {
+                assertThat(addresses.stream().distinct().count()).as("the zeroed chunk is reused: %s", addresses)
+                        .isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void shouldReuseAScribbledChunkOnlyAfterZeroingIt() {
+        HeapBuffer first = heap.allocate(8 * KIB);
+        long address = first.segment().address();
+        first.segment().fill((byte) 0x77);
+        first.close();
+        heap.drain();
+        HeapBuffer second = heap.allocate(8 * KIB);
+        assertThat(second.segment().address()).as("the same chunk comes back from the pool").isEqualTo(address);
+        assertThat(Zero.firstNonZero(second.segment())).isEqualTo(-1);
+        second.close();
+    }
+
+    @Test
+    void arenaAllocationsShouldReadZeroAndBeRecycledZeroed() {
+        for (int round = 0; round < 3; round++) {
+            try (Arena arena = heap.newArena()) {
+                for (long size : new long[] {0, 1, 7, 100, 2047, 2048, 4096, 10_000, 256 * KIB}) {
+                    MemorySegment segment = arena.allocate(size, 8);
+                    assertThat(segment.byteSize()).isEqualTo(size);
+                    assertThat(segment.address() % 8).isZero();
+                    assertThat(Zero.firstNonZero(segment)).isEqualTo(-1);
+                    segment.fill((byte) 0x33);
+                }
+            }
+            heap.drain();
+        }
+    }
+
+    @Test
+    void smallArenaAllocationsShouldBeSlicedFromSharedChunks() {
+        try (Arena arena = heap.newArena()) {
+            long before = heap.stats().allocatedBytes();
+            for (int i = 0; i < 64; i++) {
+                arena.allocate(32, 16);
+            }
+            assertThat(heap.stats().allocatedBytes() - before).as("64 x 32 bytes fit in one slab chunk")
+                    .isEqualTo(4 * heap.stats().pageSize());
+        }
+    }
+
+    @Test
+    void segmentsOfAClosedArenaShouldThrowAtOnce() {
+        Arena arena = heap.newArena();
+        MemorySegment segment = arena.allocate(64 * KIB, 4096);
+        arena.close();
+        assertThatThrownBy(() -> segment.get(ValueLayout.JAVA_BYTE, 0))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(arena::close).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> arena.allocate(16)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void confinedArenaShouldRejectOtherThreads() throws Exception {
+        try (Arena arena = heap.newArena()) {
+            MemorySegment segment = arena.allocate(16);
+            Throwable allocate = CompletableFuture.supplyAsync(() -> catching(() -> arena.allocate(16))).get(10, TimeUnit.SECONDS);
+            Throwable access = CompletableFuture.supplyAsync(() -> catching(() -> segment.get(ValueLayout.JAVA_BYTE, 0)))
+                    .get(10, TimeUnit.SECONDS);
+            Throwable close = CompletableFuture.supplyAsync(() -> catching(arena::close)).get(10, TimeUnit.SECONDS);
+            assertThat(allocate).isInstanceOf(WrongThreadException.class);
+            assertThat(access).isInstanceOf(WrongThreadException.class);
+            assertThat(close).isInstanceOf(WrongThreadException.class);
+        }
+    }
+
+    @Test
+    void sharedArenaShouldWorkAcrossThreads() throws Exception {
+        Arena arena = heap.newSharedArena();
+        MemorySegment mine = arena.allocate(1000);
+        MemorySegment theirs = CompletableFuture.supplyAsync(() -> arena.allocate(5000)).get(10, TimeUnit.SECONDS);
+        theirs.fill((byte) 1);
+        mine.fill((byte) 2);
+        assertThat(Zero.firstNot(theirs, (byte) 1)).isEqualTo(-1);
+        CompletableFuture.runAsync(arena::close).get(10, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> mine.get(ValueLayout.JAVA_BYTE, 0)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void bufferMethodsShouldThrowAtOnceAfterTheLastCloseAndItsSegmentOnceRetired() {
+        HeapBuffer buffer = heap.allocate(4096);
+        MemorySegment segment = buffer.segment();
+        buffer.retain();
+        assertThat(buffer.refCount()).isEqualTo(2);
+        buffer.close();
+        segment.set(ValueLayout.JAVA_BYTE, 0, (byte) 1); // one reference left: still usable
+        buffer.close();
+
+        assertThat(buffer.refCount()).isZero();
+        assertThatThrownBy(buffer::segment).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(buffer::byteSize).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(buffer::retain).isInstanceOf(IllegalStateException.class).hasMessageContaining("retain");
+        assertThatThrownBy(buffer::close).isInstanceOf(IllegalStateException.class).hasMessageContaining("close");
+        heap.drain();
+        assertThatThrownBy(() -> segment.get(ValueLayout.JAVA_BYTE, 0))
+                .as("the generation was retired before the chunk was recycled")
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aLiveBufferShouldKeepItsGenerationsMemoryFromBeingRecycled() {
+        HeapBuffer longLived = heap.allocate(4096);
+        HeapBuffer shortLived = heap.allocate(4096);
+        MemorySegment stale = shortLived.segment();
+        long staleAddress = stale.address();
+        shortLived.close();
+        heap.drain();
+        List<HeapBuffer> fresh = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            HeapBuffer buffer = heap.allocate(4096);
+            assertThat(buffer.segment().address()).as("a chunk a live segment can reach is never handed out")
+                    .isNotEqualTo(staleAddress);
+            fresh.add(buffer);
+        }
+        stale.set(ValueLayout.JAVA_BYTE, 0, (byte) 9); // still in scope: harmless, nobody else has it
+        fresh.forEach(HeapBuffer::close);
+        longLived.close();
+        heap.drain();
+        assertThatThrownBy(() -> stale.get(ValueLayout.JAVA_BYTE, 0)).isInstanceOf(IllegalStateException.class);
+        HeapBuffer reused = heap.allocate(4096);
+        assertThat(Zero.firstNonZero(reused.segment())).isEqualTo(-1);
+        reused.close();
+    }
+
+    @Test
+    void pagesShouldBeAccountedExactly() {
+        HeapStats empty = heap.stats();
+        Zero.assertBalanced(empty);
+        List<HeapBuffer> buffers = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            buffers.add(heap.allocate(64 * KIB));
+        }
+        HeapStats allocated = heap.stats();
+        Zero.assertBalanced(allocated);
+        assertThat(allocated.allocatedBytes() - empty.allocatedBytes()).isEqualTo(10 * 64 * KIB);
+        buffers.forEach(HeapBuffer::close);
+        heap.drain();
+        HeapStats freed = heap.stats();
+        Zero.assertBalanced(freed);
+        assertThat(freed.allocatedBytes()).isEqualTo(empty.allocatedBytes());
+        assertThat(freed.pendingBytes()).isZero();
+        assertThat(freed.pooledBytes()).isGreaterThanOrEqualTo(10 * 64 * KIB);
+        assertThat(freed.frees(FreeReason.NORMAL)).isEqualTo(10);
+    }
+
+    @Test
+    void shrinkShouldGiveEveryPooledPageBack() {
+        List<HeapBuffer> buffers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            buffers.add(heap.allocate(MIB));
+        }
+        buffers.forEach(HeapBuffer::close);
+        long pages = heap.shrink(Long.MAX_VALUE);
+        HeapStats stats = heap.stats();
+        assertThat(pages * stats.pageSize()).isGreaterThanOrEqualTo(8 * MIB);
+        assertThat(stats.pooledBytes()).isZero();
+        assertThat(stats.reservedBytes()).isZero();
+        Zero.assertBalanced(stats);
+    }
+
+    @Test
+    void badInputShouldThrowAndLeaveTheHeapUnchanged() {
+        heap.allocate(4096).close();
+        heap.drain();
+        HeapStats before = heap.stats();
+        Arena arena = heap.newArena();
+
+        assertThatThrownBy(() -> heap.allocate(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("byteSize: -1 (expected: >= 0)");
+        assertThatThrownBy(() -> heap.allocate(Long.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("byteSize: " + Long.MAX_VALUE);
+        assertThatThrownBy(() -> arena.allocate(16, 3)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("byteAlignment: 3");
+        assertThatThrownBy(() -> arena.allocate(16, 2 * before.pageSize())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("page size");
+        assertThatThrownBy(() -> arena.allocate(-5, 8)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> heap.shrink(-1)).isInstanceOf(IllegalArgumentException.class);
+        arena.close();
+
+        HeapStats after = heap.stats();
+        assertThat(after.allocatedBytes()).isEqualTo(before.allocatedBytes());
+        assertThat(after.reservedBytes()).isEqualTo(before.reservedBytes());
+        assertThat(after.poolHits() + after.poolMisses()).isEqualTo(before.poolHits() + before.poolMisses());
+    }
+
+    @Test
+    void closedHeapShouldRejectUseAndGiveItsMemoryBack() {
+        HeapBuffer open = heap.allocate(64 * KIB);
+        MemorySegment segment = open.segment();
+        heap.allocate(MIB).close();
+        heap.close();
+
+        assertThatThrownBy(() -> heap.allocate(1)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(heap::newArena).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(heap::close).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> segment.get(ValueLayout.JAVA_BYTE, 0)).isInstanceOf(IllegalStateException.class);
+        assertThat(heap.stats().reservedBytes()).as("only the open buffer's chunk is still held")
+                .isEqualTo(heap.stats().allocatedBytes());
+        open.close();
+        assertThat(heap.stats().reservedBytes()).isZero();
+        assertThat(Heaps.find(heap.name())).isEmpty();
+    }
+
+    @Test
+    void allocationBeyondTheBudgetShouldFailClearlyAfterReclaiming() {
+        try (SystemHeap small = variant().name("budget-" + getClass().getSimpleName()).maxBytes(2 * MIB).build()) {
+            HeapBuffer a = small.allocate(MIB);
+            HeapBuffer b = small.allocate(MIB);
+            HeapStats before = small.stats();
+            assertThatThrownBy(() -> small.allocate(MIB))
+                    .isInstanceOf(HeapOutOfMemoryError.class)
+                    .hasMessageContaining("budget-" + getClass().getSimpleName())
+                    .hasMessageContaining("cannot allocate 1048576 bytes")
+                    .hasMessageContaining("budget 2097152")
+                    .hasMessageContaining("in use 2097152");
+            HeapStats after = small.stats();
+            assertThat(after.allocatedBytes()).isEqualTo(before.allocatedBytes());
+            assertThat(after.reservedBytes()).isEqualTo(before.reservedBytes());
+            assertThat(after.allocationFailures()).isEqualTo(1);
+            a.close();
+            b.close();
+        }
+    }
+
+    @Test
+    void aHeapAtItsBudgetWithPendingFreesShouldStillAllocate() {
+        try (SystemHeap small = variant().name("pending-" + getClass().getSimpleName()).maxBytes(4 * MIB).build()) {
+            for (int round = 0; round < 20; round++) {
+                List<HeapBuffer> buffers = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    buffers.add(small.allocate(i % 2 == 0 ? MIB : 900 * KIB));
+                }
+                buffers.forEach(buffer -> buffer.segment().fill((byte) 1));
+                buffers.forEach(HeapBuffer::close); // no drain: frees are pending when we allocate
+                try (Arena arena = small.newArena()) {
+                    assertThat(Zero.firstNonZero(arena.allocate(2 * MIB, 4096))).isEqualTo(-1);
+                }
+            }
+            Zero.assertBalanced(small.stats());
+            assertThat(small.stats().reservedBytes()).isLessThanOrEqualTo(4 * MIB);
+        }
+    }
+
+    private static Throwable catching(Runnable action) {
+        try {
+            action.run();
+            return null;
+        } catch (Throwable e) {
+            return e;
+        }
+    }
+}
