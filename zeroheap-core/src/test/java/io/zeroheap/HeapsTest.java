@@ -1,0 +1,66 @@
+package io.zeroheap;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class HeapsTest {
+
+    @Test
+    void systemHeapShouldBeCreatedOnceAndFoundByName() {
+        Heap system = Heaps.system();
+        assertThat(Heaps.system()).isSameAs(system);
+        assertThat(Heaps.find(Heaps.SYSTEM)).containsSame(system);
+        try (HeapBuffer buffer = system.allocate(100)) {
+            assertThat(Zero.firstNonZero(buffer.segment())).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void namedHeapsShouldBeRegisteredUntilClosed() {
+        SystemHeap heap = SystemHeap.builder().name("camera").build();
+        assertThat(Heaps.find("camera")).containsSame(heap);
+        assertThat(Heaps.names()).contains("camera");
+        assertThatThrownBy(() -> SystemHeap.builder().name("camera").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("heap name: \"camera\" (expected: unique");
+        heap.close();
+        assertThat(Heaps.find("camera")).isEmpty();
+    }
+
+    @Test
+    void unregisteredHeapsShouldStayOutOfTheRegistry() {
+        try (SystemHeap heap = SystemHeap.builder().name("private").register(false).build()) {
+            assertThat(Heaps.find("private")).isEmpty();
+            assertThat(Shrinkers.system().shrinkers()).doesNotContainNull();
+            assertThat(heap.stats().heapName()).isEqualTo("private");
+        }
+    }
+
+    @Test
+    void registeredHeapsShouldAnswerTheProcessWideShrinkers() {
+        try (SystemHeap heap = SystemHeap.builder().name("shrinkable").build()) {
+            heap.allocate(1 << 20).close();
+            heap.drain();
+            assertThat(heap.stats().pooledBytes()).isGreaterThanOrEqualTo(1 << 20);
+            Shrinkers.system().shrink(Long.MAX_VALUE);
+            assertThat(heap.stats().pooledBytes()).isZero();
+        }
+    }
+
+    @Test
+    void builderShouldRejectBadSettings() {
+        assertThatThrownBy(() -> SystemHeap.builder().name(""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("name: \"\" (expected: not blank)");
+        assertThatThrownBy(() -> SystemHeap.builder().maxBytes(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("maxBytes: 0 (expected: > 0)");
+        assertThatThrownBy(() -> SystemHeap.builder().pageSize(5000))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pageSize: 5000");
+        assertThatThrownBy(() -> SystemHeap.builder().workerNice(20))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SystemHeap.builder().generationMaxBuffers(0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Heaps.find(null)).isInstanceOf(NullPointerException.class);
+    }
+}
