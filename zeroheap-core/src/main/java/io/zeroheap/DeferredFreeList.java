@@ -106,9 +106,10 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
     // Guarded by lock: the FIFO queue of items taken from the intake.
     private Item queueHead;
     private Item queueTail;
-    // Guarded by lock: items being freed, in the order they were taken (ascending seq).
-    private Item freeingHead;
-    private Item freeingTail;
+    // Guarded by lock: the freers running a free action now, in the order they took their item
+    // (ascending seq).
+    private Freer freeingHead;
+    private Freer freeingTail;
     private long nextSeq;
     private int drainWaiters;
     // Guarded by lock: the figures of DeferredFreeStats, each event counted once.
@@ -155,14 +156,14 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
      *
      * @param item the item to free; it must not be pending on this or any other list
      * @throws NullPointerException  if {@code item} is null
-     * @throws IllegalStateException if {@code item} is already deferred and not yet freed; the
-     *                               list is unchanged
+     * @throws IllegalStateException if {@code item} is already deferred and not yet taken by a
+     *                               freer; the list is unchanged
      */
     public void defer(Item item) {
         Checks.requireNonNull(item, "item");
         if (!item.markQueued()) {
             throw new IllegalStateException(
-                    "item: " + item + " (expected: not already deferred; it is pending or being freed)");
+                    "item: " + item + " (expected: not already deferred; it is still pending)");
         }
         push(item);
         // Read after the push (Dekker with close(): either the final drain sees the item, or
@@ -336,37 +337,36 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
      * freed, the list is empty, or {@code marker} was taken (by anyone). Returns pages freed.
      */
     private long freeOnCaller(FreeReason reason, long pageTarget, DrainMarker marker) {
-        Thread self = Thread.currentThread();
+        Freer freer = new Freer(Thread.currentThread());
         long freed = 0;
-        Item finished = null;
         boolean finishedOk = false;
         while (true) {
             Item item;
             lock.lock();
             try {
-                if (finished != null) {
-                    complete(finished, reason, finishedOk);
+                if (freer.item != null) {
+                    complete(freer, reason, finishedOk);
                 }
                 if (freed >= pageTarget || (marker != null && marker.taken)) {
                     return freed;
                 }
-                item = poll(self);
+                item = poll(freer);
             } finally {
                 lock.unlock();
             }
             if (item == null) {
                 return freed;
             }
-            finishedOk = runFreeAction(item, reason);
+            finishedOk = runFreeAction(freer, reason);
             if (finishedOk) {
                 freed += item.nrPages;
             }
-            finished = item;
         }
     }
 
-    /** Runs the item's action; returns false if it threw. Rethrows a VirtualMachineError. */
-    private boolean runFreeAction(Item item, FreeReason reason) {
+    /** Runs the freer's item's action; returns false if it threw. Rethrows a VirtualMachineError. */
+    private boolean runFreeAction(Freer freer, FreeReason reason) {
+        Item item = freer.item;
         try {
             item.action.free(item, reason);
             return true;
@@ -375,7 +375,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
             if (failure instanceof VirtualMachineError fatal) {
                 lock.lock();
                 try {
-                    complete(item, reason, false);
+                    complete(freer, reason, false);
                 } finally {
                     lock.unlock();
                 }
@@ -428,9 +428,11 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
 
     /**
      * Takes the oldest item off the list and records it as being freed by {@code freer}; markers
-     * on the way are marked taken. Returns null when the list is empty. Caller holds lock.
+     * on the way are marked taken. The item is idle again from here on: its action may hand
+     * the memory to someone who defers it again. Returns null when the list is empty. Caller
+     * holds lock.
      */
-    private Item poll(Thread freer) {
+    private Item poll(Freer freer) {
         while (true) {
             if (queueHead == null) {
                 takeIntake();
@@ -444,44 +446,46 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
                 queueTail = null;
             }
             item.next = null;
-            item.seq = nextSeq++;
+            long seq = nextSeq++;
+            item.state = Item.IDLE;
             if (item instanceof DrainMarker marker) {
+                marker.seq = seq;
                 marker.taken = true;
-                marker.state = Item.IDLE;
                 continue;
             }
             pendingItems--;
             pendingPages -= item.nrPages;
-            item.state = Item.FREEING;
-            item.freer = freer;
-            item.freeingPrev = freeingTail;
+            freer.item = item;
+            freer.seq = seq;
+            freer.prev = freeingTail;
             if (freeingTail == null) {
-                freeingHead = item;
+                freeingHead = freer;
             } else {
-                freeingTail.freeingNext = item;
+                freeingTail.next = freer;
             }
-            freeingTail = item;
+            freeingTail = freer;
             freeingItems++;
             freeingPages += item.nrPages;
             return item;
         }
     }
 
-    /** Books the end of an item's free action. Caller holds lock. */
-    private void complete(Item item, FreeReason reason, boolean ok) {
-        if (item.freeingPrev == null) {
-            freeingHead = item.freeingNext;
+    /** Books the end of the free action of the freer's item. Caller holds lock. */
+    private void complete(Freer freer, FreeReason reason, boolean ok) {
+        Item item = freer.item;
+        if (freer.prev == null) {
+            freeingHead = freer.next;
         } else {
-            item.freeingPrev.freeingNext = item.freeingNext;
+            freer.prev.next = freer.next;
         }
-        if (item.freeingNext == null) {
-            freeingTail = item.freeingPrev;
+        if (freer.next == null) {
+            freeingTail = freer.prev;
         } else {
-            item.freeingNext.freeingPrev = item.freeingPrev;
+            freer.next.prev = freer.prev;
         }
-        item.freeingPrev = null;
-        item.freeingNext = null;
-        item.freer = null;
+        freer.prev = null;
+        freer.next = null;
+        freer.item = null;
         freeingItems--;
         freeingPages -= item.nrPages;
         if (!ok) {
@@ -494,7 +498,6 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
             pressureFrees++;
             pressureFreedPages += item.nrPages;
         }
-        item.state = Item.IDLE; // from here on the item may be deferred again
         if (drainWaiters > 0) {
             freeFinished.signalAll();
         }
@@ -524,10 +527,10 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
         Thread self = Thread.currentThread();
         lock.lock();
         try {
-            for (Item item = freeingHead; item != null; item = item.freeingNext) {
-                if (item.freer == self) {
+            for (Freer freer = freeingHead; freer != null; freer = freer.next) {
+                if (freer.thread == self) {
                     throw new IllegalStateException(operation + " called from inside the free action of "
-                            + item + " on " + this + " (expected: outside free actions; it would wait for itself)");
+                            + freer.item + " on " + this + " (expected: outside free actions; it would wait for itself)");
                 }
             }
         } finally {
@@ -667,7 +670,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
     /**
      * One pending free: a page count and the action that frees them (the seed's
      * {@code deferred_freelist_item}). Meant to be embedded in, or owned by, the thing being
-     * freed, and reused: once its free action has returned, the item may be deferred again.
+     * freed, and reused: once its free action has started, the item may be deferred again.
      * Subclass it to carry the memory to free.
      *
      * <p>Thread-safety: immutable but for list bookkeeping, which the list guards. An item is on
@@ -676,7 +679,6 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
     public static class Item {
         static final int IDLE = 0;
         static final int QUEUED = 1;
-        static final int FREEING = 2;
         private static final VarHandle STATE;
 
         static {
@@ -689,15 +691,10 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
 
         private final long nrPages;
         private final FreeAction action;
-        /** IDLE -> QUEUED by CAS in defer; QUEUED -> FREEING -> IDLE under the list lock. */
+        /** IDLE -> QUEUED by CAS in defer; QUEUED -> IDLE under the list lock when taken. */
         volatile int state;
         /** Intake/queue link: written before the publishing CAS, then guarded by the list lock. */
         Item next;
-        // Guarded by the list lock while the item is FREEING (or a marker is taken):
-        long seq;
-        Thread freer;
-        Item freeingPrev;
-        Item freeingNext;
 
         /**
          * Creates an item of {@code nrPages} pages, freed by {@code action}.
@@ -722,7 +719,10 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
             return action;
         }
 
-        /** Returns whether this item is deferred and its free action has not yet returned. */
+        /**
+         * Returns whether this item is deferred and not yet taken by a freer. Once its free
+         * action has started, it may be deferred again (the action may hand the memory on).
+         */
         public final boolean isPending() {
             return state != IDLE;
         }
@@ -756,10 +756,28 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
         void free(Item item, FreeReason reason);
     }
 
+    /**
+     * One thread's claim on the item whose free action it runs: the list of freers is what
+     * {@link #drain()} waits on. Guarded by the list lock.
+     */
+    private static final class Freer {
+        final Thread thread;
+        Item item;
+        long seq;
+        Freer prev;
+        Freer next;
+
+        Freer(Thread thread) {
+            this.thread = thread;
+        }
+    }
+
     /** A zero-page placeholder that {@link #drain()} follows through the queue; never counted. */
     private static final class DrainMarker extends Item {
         /** Guarded by the list lock. */
         boolean taken;
+        /** Guarded by the list lock: the order in which it was taken. */
+        long seq;
 
         DrainMarker() {
             super(0, (item, reason) -> { });

@@ -17,6 +17,9 @@ import java.util.OptionalInt;
  * @param pooledBytes        bytes of zeroed chunks ready to hand out
  * @param pendingBytes       bytes freed by their users, not yet zeroed or given back
  * @param reservedBytes      bytes held from the OS
+ * @param purgedBytes        address space of freed buffers whose pages went back to the OS
+ *                           under pressure while a live buffer of their generation keeps the
+ *                           addresses reachable (not memory; not in {@code reservedBytes})
  * @param poolHits           allocations served from a pool
  * @param poolMisses         allocations that found their pool empty (huge ones always miss)
  * @param zeroedFrees        chunks zeroed and pooled ({@link FreeReason#NORMAL})
@@ -40,6 +43,7 @@ public record HeapStats(
         long pooledBytes,
         long pendingBytes,
         long reservedBytes,
+        long purgedBytes,
         long poolHits,
         long poolMisses,
         long zeroedFrees,

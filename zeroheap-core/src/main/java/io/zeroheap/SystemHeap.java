@@ -11,6 +11,7 @@ import io.zeroheap.pool.PoolSet;
 import io.zeroheap.pool.SizeClasses;
 import io.zeroheap.scope.Generation;
 import io.zeroheap.scope.Generations;
+import io.zeroheap.scope.PinnedChunkPurger;
 import io.zeroheap.util.Checks;
 
 import java.lang.foreign.Arena;
@@ -32,8 +33,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * waits for the worker: when more than half of what the heap holds is pending, it frees
  * pending chunks itself ({@link DeferredFreeList#help}) and retries, which keeps memory held
  * near the working set; otherwise it maps fresh memory (which reads zero). When the budget or
- * the OS refuses, it reclaims through its shrinkers (pending frees first, then pools) and
- * retries once before throwing {@link HeapOutOfMemoryError}.
+ * the OS refuses, it reclaims through its shrinkers (pending frees first, then pinned freed
+ * buffers, then pools) what brings it back under budget and retries; if other threads took
+ * that memory meanwhile, it reclaims everything reclaimable and retries a last time before
+ * throwing {@link HeapOutOfMemoryError}.
  *
  * <p><b>Freeing</b> never zeroes on the caller: the chunk goes to the deferred free list. For
  * {@link HeapBuffer}s, the chunk first waits for its generation's shared scope to close (see
@@ -60,6 +63,7 @@ public final class SystemHeap implements Heap {
     private final PoolSet pools;
     private final DeferredFreeList freeList;
     private final Generations generations;
+    private final PinnedChunkPurger pinnedPurger;
     private final Shrinkers shrinkers = new Shrinkers();
     private final List<Shrinkers.Registration> systemRegistrations = new ArrayList<>();
     private final Set<HeapArena> openSharedArenas = ConcurrentHashMap.newKeySet();
@@ -75,7 +79,7 @@ public final class SystemHeap implements Heap {
         long pageSize = builder.pageSize == 0 ? source.pageSize() : builder.pageSize;
         SizeClasses classes = new SizeClasses(pageSize, builder.maxClassByteSize);
         this.pools = new PoolSet(source, classes, builder.poolCapBytes, builder.maxBytes, builder.populate,
-                (item, reason) -> freeChunk((Chunk) item, reason));
+                builder.transparentHugePages, (item, reason) -> freeChunk((Chunk) item, reason));
         this.generations = new Generations(builder.generationMaxBuffers, builder.generationMaxBytes,
                 this::retire);
         this.freeList = builder.deferredFree
@@ -85,9 +89,11 @@ public final class SystemHeap implements Heap {
                         .idleAction(generations::sealIfWaiting)
                         .build()
                 : null;
+        this.pinnedPurger = new PinnedChunkPurger(generations, pools);
         if (freeList != null) {
             shrinkers.register(freeList);
         }
+        shrinkers.register(pinnedPurger);
         shrinkers.register(pools);
     }
 
@@ -139,6 +145,7 @@ public final class SystemHeap implements Heap {
         long pooled = 0;
         long pending = 0;
         long reserved = 0;
+        long purged = 0;
         long hits = 0;
         long misses = 0;
         long zeroed = 0;
@@ -150,6 +157,7 @@ public final class SystemHeap implements Heap {
             pooled += pool.pooledPages();
             pending += pool.pendingPages();
             reserved += pool.reservedPages();
+            purged += pool.purgedPages();
             hits += pool.hits();
             misses += pool.misses();
             zeroed += pool.zeroedFrees();
@@ -163,7 +171,7 @@ public final class SystemHeap implements Heap {
         OptionalInt nice = listStats == null ? OptionalInt.empty() : listStats.workerNice();
         return new HeapStats(name, pools.source().name(), freeList != null, pageSize, pools.maxBytes(),
                 allocated * pageSize, pooled * pageSize, pending * pageSize, reserved * pageSize,
-                hits, misses, zeroed, released, pressure, failed,
+                purged * pageSize, hits, misses, zeroed, released, pressure, failed,
                 shrinkCalls.get(), shrunkPages.get(), allocationFailures.get(), nice, classes);
     }
 
@@ -220,6 +228,7 @@ public final class SystemHeap implements Heap {
         if (freeList != null) {
             systemRegistrations.add(Shrinkers.system().register(freeList));
         }
+        systemRegistrations.add(Shrinkers.system().register(pinnedPurger));
         systemRegistrations.add(Shrinkers.system().register(pools));
     }
 
@@ -247,17 +256,23 @@ public final class SystemHeap implements Heap {
         if (chunk != null) {
             return chunk;
         }
-        reclaim(chunkPages);
-        try {
-            chunk = pools.allocatePooled(byteSize);
-            if (chunk == null) {
-                chunk = pools.allocateFresh(byteSize);
+        // Reclaim what brings the heap back under its budget with room for this chunk (other
+        // threads may take some of it meanwhile), then, if that was not enough, everything.
+        long pageSize = pools.classes().pageSize();
+        long deficitPages = Math.max(0, pools.heldBytes() - pools.maxBytes()) / pageSize + chunkPages;
+        for (long target : new long[] {2 * deficitPages, Long.MAX_VALUE}) {
+            reclaim(target);
+            try {
+                chunk = pools.allocatePooled(byteSize);
+                if (chunk == null) {
+                    chunk = pools.allocateFresh(byteSize);
+                }
+            } catch (MemoryRefusedException e) {
+                refused = e;
             }
-        } catch (MemoryRefusedException e) {
-            refused = e;
-        }
-        if (chunk != null) {
-            return chunk;
+            if (chunk != null) {
+                return chunk;
+            }
         }
         allocationFailures.incrementAndGet();
         HeapStats stats = stats();
@@ -401,6 +416,7 @@ public final class SystemHeap implements Heap {
         private long poolCapBytes = 32L << 20;
         private long maxClassByteSize = 32L << 20;
         private boolean populate = true;
+        private boolean transparentHugePages;
         private long generationMaxBuffers = 4096;
         private long generationMaxBytes = 64L << 20;
         private boolean portableMemory;
@@ -509,6 +525,15 @@ public final class SystemHeap implements Heap {
          */
         public Builder populate(boolean populate) {
             this.populate = populate;
+            return this;
+        }
+
+        /**
+         * Sets whether mappings of 2 MiB or more ask for transparent huge pages (aligned to
+         * 2 MiB, {@code MADV_HUGEPAGE}; default false). Linux only; ignored elsewhere.
+         */
+        public Builder transparentHugePages(boolean transparentHugePages) {
+            this.transparentHugePages = transparentHugePages;
             return this;
         }
 

@@ -44,6 +44,46 @@ class HeapMemoryReturnTest {
         }
     }
 
+    @Test
+    void pressureShouldPurgeFreedBuffersThatALiveBufferPins() throws IOException {
+        assumeTrue(NativeThreads.isSupported() && Files.exists(Path.of("/proc/self/status")),
+                "needs Linux /proc and native access");
+        try (SystemHeap heap = SystemHeap.builder().name("pinned").register(false).build()) {
+            assumeTrue(heap.stats().memorySource().equals("mmap"), "needs the mmap source");
+            HeapBuffer longLived = heap.allocate(4096);
+            List<HeapBuffer> shortLived = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                HeapBuffer buffer = heap.allocate(MIB);
+                buffer.segment().fill((byte) 7);
+                shortLived.add(buffer);
+            }
+            java.lang.foreign.MemorySegment stale = shortLived.get(0).segment();
+            shortLived.forEach(HeapBuffer::close);
+            heap.drain(); // seals the generation; the long-lived buffer keeps it from retiring
+            assertThat(heap.stats().pendingBytes()).isEqualTo(32 * MIB);
+            long before = residentBytes();
+
+            long pages = heap.shrink(32 * MIB / 4096);
+
+            long after = residentBytes();
+            HeapStats stats = heap.stats();
+            assertThat(pages).isEqualTo(32 * MIB / 4096);
+            assertThat(stats.pendingBytes()).isZero();
+            assertThat(stats.purgedBytes()).isEqualTo(32 * MIB);
+            Zero.assertBalanced(stats);
+            assertThat(before - after).as("RSS drop (before %d, after %d)", before, after)
+                    .isGreaterThanOrEqualTo(30 * MIB);
+            assertThat(Zero.firstNonZero(stale)).as("a stale segment of a purged chunk reads zero").isEqualTo(-1);
+
+            longLived.close();
+            heap.drain();
+            HeapStats retired = heap.stats();
+            assertThat(retired.purgedBytes()).as("purged chunks are unmapped when the generation retires").isZero();
+            assertThat(retired.reservedBytes()).isEqualTo(retired.pooledBytes());
+            Zero.assertBalanced(retired);
+        }
+    }
+
     static long residentBytes() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmRSS:")) {

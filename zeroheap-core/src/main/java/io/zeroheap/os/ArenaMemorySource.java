@@ -27,7 +27,7 @@ public final class ArenaMemorySource implements MemorySource {
     }
 
     @Override
-    public long map(long byteSize, boolean populate) {
+    public long map(long byteSize, boolean populate, boolean hugePages) {
         Arena arena = Arena.ofShared();
         MemorySegment segment;
         try {
@@ -61,13 +61,13 @@ public final class ArenaMemorySource implements MemorySource {
     }
 
     @Override
-    public void zero(long address, long byteSize) {
-        MemorySegment.ofAddress(address).reinterpret(byteSize).fill((byte) 0);
+    public boolean canPurge() {
+        return false;
     }
 
     @Override
-    public void adviseHugePages(long address, long byteSize) {
-        // no portable equivalent
+    public void zero(long address, long byteSize) {
+        MemorySegment.ofAddress(address).reinterpret(byteSize).fill((byte) 0);
     }
 
     @Override

@@ -19,12 +19,18 @@ public interface MemorySource {
      * Maps {@code byteSize} bytes of fresh memory that reads zero.
      *
      * @param byteSize a positive multiple of {@link #pageSize()}
-     * @param populate whether to fault the pages in now (Linux {@code MAP_POPULATE}), so the
-     *                 first touch costs no page fault
+     * @param populate  whether to fault the pages in now (Linux {@code MAP_POPULATE}), so the
+     *                  first touch costs no page fault
+     * @param hugePages whether to ask for transparent huge pages: the mapping is then aligned to
+     *                  {@link #HUGE_PAGE_SIZE} and advised {@code MADV_HUGEPAGE} (ignored where
+     *                  unsupported or for mappings smaller than a huge page)
      * @return the base address, aligned to {@link #pageSize()}
      * @throws MemoryRefusedException if the operating system refuses
      */
-    long map(long byteSize, boolean populate);
+    long map(long byteSize, boolean populate, boolean hugePages);
+
+    /** The x86-64 and arm64 (4 KiB granule) transparent huge page size: 2 MiB. */
+    long HUGE_PAGE_SIZE = 2L << 20;
 
     /**
      * Gives {@code [address, address + byteSize)} back to the operating system. Where
@@ -47,17 +53,14 @@ public interface MemorySource {
      */
     boolean purge(long address, long byteSize);
 
+    /** Whether {@link #purge} can give pages back (and leaves them reading zero). */
+    boolean canPurge();
+
     /**
      * Writes zero to every byte of {@code [address, address + byteSize)}, as fast as this
      * platform allows.
      */
     void zero(long address, long byteSize);
-
-    /**
-     * Advises the OS to back {@code [address, address + byteSize)} with transparent huge pages
-     * where it can ({@code MADV_HUGEPAGE}); does nothing elsewhere.
-     */
-    void adviseHugePages(long address, long byteSize);
 
     /** A short name for stats and reports, such as {@code mmap} or {@code arena}. */
     String name();

@@ -1,5 +1,8 @@
 package io.zeroheap.os;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * Memory from Linux anonymous private mappings: {@code mmap} to get it, {@code munmap} (of any
  * page-aligned sub-range) to give it back, {@code madvise(MADV_DONTNEED)} to give the pages
@@ -30,9 +33,34 @@ public final class MmapMemorySource implements MemorySource {
     }
 
     @Override
-    public long map(long byteSize, boolean populate) {
-        int flags = NativeMemory.MAP_PRIVATE | NativeMemory.MAP_ANONYMOUS | (populate ? NativeMemory.MAP_POPULATE : 0);
-        return NativeMemory.mmap(byteSize, flags);
+    public long map(long byteSize, boolean populate, boolean hugePages) {
+        int flags = NativeMemory.MAP_PRIVATE | NativeMemory.MAP_ANONYMOUS;
+        if (!hugePages || byteSize < HUGE_PAGE_SIZE) {
+            return NativeMemory.mmap(byteSize, flags | (populate ? NativeMemory.MAP_POPULATE : 0));
+        }
+        // Over-map by one huge page and trim, so the range is huge-page aligned; advise before
+        // faulting in, so the faults can be served with huge pages.
+        long mapped = NativeMemory.mmap(byteSize + HUGE_PAGE_SIZE, flags);
+        long aligned = (mapped + HUGE_PAGE_SIZE - 1) & -HUGE_PAGE_SIZE;
+        if (aligned > mapped) {
+            NativeMemory.munmap(mapped, aligned - mapped);
+        }
+        long tail = mapped + byteSize + HUGE_PAGE_SIZE - (aligned + byteSize);
+        if (tail > 0) {
+            NativeMemory.munmap(aligned + byteSize, tail);
+        }
+        NativeMemory.madvise(aligned, byteSize, NativeMemory.MADV_HUGEPAGE);
+        if (populate && !NativeMemory.madvise(aligned, byteSize, NativeMemory.MADV_POPULATE_WRITE)) {
+            prefaultByTouch(aligned, byteSize); // kernels before 5.14 lack MADV_POPULATE_WRITE
+        }
+        return aligned;
+    }
+
+    private void prefaultByTouch(long address, long byteSize) {
+        MemorySegment segment = MemorySegment.ofAddress(address).reinterpret(byteSize);
+        for (long offset = 0; offset < byteSize; offset += pageSize) {
+            segment.set(ValueLayout.JAVA_BYTE, offset, (byte) 0);
+        }
     }
 
     @Override
@@ -51,13 +79,13 @@ public final class MmapMemorySource implements MemorySource {
     }
 
     @Override
-    public void zero(long address, long byteSize) {
-        NativeMemory.memsetZero(address, byteSize);
+    public boolean canPurge() {
+        return true;
     }
 
     @Override
-    public void adviseHugePages(long address, long byteSize) {
-        NativeMemory.madvise(address, byteSize, NativeMemory.MADV_HUGEPAGE);
+    public void zero(long address, long byteSize) {
+        NativeMemory.memsetZero(address, byteSize);
     }
 
     @Override

@@ -29,6 +29,7 @@ final class NativeMemory {
     static final int MAP_POPULATE = 0x8000;
     static final int MADV_DONTNEED = 4;
     static final int MADV_HUGEPAGE = 14;
+    static final int MADV_POPULATE_WRITE = 23;
     private static final int SC_PAGESIZE = 30;
     private static final long MAP_FAILED = -1L;
 

@@ -12,14 +12,20 @@ import io.zeroheap.DeferredFreeList;
  */
 public final class Chunk extends DeferredFreeList.Item {
 
-    /** Where a chunk is; every transition is booked under its pool's lock. */
-    enum State { POOLED, ALLOCATED, PENDING, RELEASED }
+    /**
+     * Where a chunk is; every transition is booked under its pool's lock. PURGING and PURGED
+     * are pending chunks whose pages went back to the OS while their addresses stay mapped
+     * (a live scope may still reach them); they are unmapped, never pooled, when freed.
+     */
+    enum State { POOLED, ALLOCATED, PENDING, PURGING, PURGED, RELEASED }
 
     private final long address;
     private final long byteSize;
     private final PagePool pool;
     /** Guarded by the pool's lock. */
     State state;
+    /** Guarded by the pool's lock: freed while PURGING, so the purger unmaps it when done. */
+    boolean unmapWhenPurged;
     /** Link for lists of chunks kept by their current holder (a generation's waiting list). */
     public Chunk nextWaiting;
 

@@ -25,6 +25,7 @@ public final class PagePool {
     private long allocatedPages;
     private long pendingPages;
     private long reservedPages;
+    private long purgedPages;
     private long allocatedChunks;
     private long hits;
     private long misses;
@@ -110,21 +111,27 @@ public final class PagePool {
         }
     }
 
-    /** Whether a pending chunk would fit under the cap now (checked before zeroing it). */
+    /**
+     * Whether a pending chunk would fit under the cap now (checked before zeroing it); false
+     * for a purged chunk, which is never zeroed or pooled.
+     */
     boolean hasRoom(Chunk chunk) {
         lock.lock();
         try {
-            return pooledPages + chunk.nrPages() <= capPages;
+            return chunk.state == Chunk.State.PENDING && pooledPages + chunk.nrPages() <= capPages;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Books a zeroed pending chunk back in the pool; false (and nothing booked) if full. */
+    /**
+     * Books a zeroed pending chunk back in the pool; false (and nothing booked) if the pool is
+     * full or the chunk was purged meanwhile.
+     */
     boolean offerZeroed(Chunk chunk) {
         lock.lock();
         try {
-            if (pooledPages + chunk.nrPages() > capPages) {
+            if (chunk.state != Chunk.State.PENDING || pooledPages + chunk.nrPages() > capPages) {
                 return false;
             }
             pendingPages -= chunk.nrPages();
@@ -136,21 +143,88 @@ public final class PagePool {
         }
     }
 
+    /** What the freeing thread must do after {@link #releasePending}. */
+    enum Release {
+        /** Unmap the chunk and give its bytes back to the budget. */
+        UNMAP,
+        /** Unmap the chunk; its bytes left the budget when it was purged. */
+        UNMAP_PURGED,
+        /** Nothing: a purge is running and its thread unmaps the chunk when done. */
+        LEFT_TO_PURGER
+    }
+
     /**
-     * Books a pending chunk as given back to the OS: because of memory pressure, or because
-     * the pool was full.
+     * Books a pending (or purged) chunk as given back to the OS: because of memory pressure,
+     * or because the pool was full.
      */
-    void releasePending(Chunk chunk, boolean underPressure) {
+    Release releasePending(Chunk chunk, boolean underPressure) {
         lock.lock();
         try {
-            pendingPages -= chunk.nrPages();
-            reservedPages -= chunk.nrPages();
-            chunk.state = Chunk.State.RELEASED;
             if (underPressure) {
                 pressureFrees++;
             } else {
                 releasedFrees++;
             }
+            switch (chunk.state) {
+                case PURGING -> {
+                    chunk.unmapWhenPurged = true;
+                    return Release.LEFT_TO_PURGER;
+                }
+                case PURGED -> {
+                    purgedPages -= chunk.nrPages();
+                    chunk.state = Chunk.State.RELEASED;
+                    return Release.UNMAP_PURGED;
+                }
+                default -> {
+                    pendingPages -= chunk.nrPages();
+                    reservedPages -= chunk.nrPages();
+                    chunk.state = Chunk.State.RELEASED;
+                    return Release.UNMAP;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Starts purging a pending chunk: books its pages as given back to the OS (they are, once
+     * the caller's {@code madvise} returns) and keeps its addresses.
+     *
+     * @return false (nothing booked) if the chunk is not pending
+     */
+    boolean beginPurge(Chunk chunk) {
+        lock.lock();
+        try {
+            if (chunk.state != Chunk.State.PENDING) {
+                return false;
+            }
+            chunk.state = Chunk.State.PURGING;
+            pendingPages -= chunk.nrPages();
+            reservedPages -= chunk.nrPages();
+            purgedPages += chunk.nrPages();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends a purge.
+     *
+     * @return true if the chunk was freed meanwhile and the caller must now unmap it
+     */
+    boolean endPurge(Chunk chunk) {
+        lock.lock();
+        try {
+            if (chunk.unmapWhenPurged) {
+                chunk.unmapWhenPurged = false;
+                purgedPages -= chunk.nrPages();
+                chunk.state = Chunk.State.RELEASED;
+                return true;
+            }
+            chunk.state = Chunk.State.PURGED;
+            return false;
         } finally {
             lock.unlock();
         }
@@ -195,7 +269,7 @@ public final class PagePool {
     /** Reads the counters; caller holds the lock. */
     PoolStats statsLocked() {
         return new PoolStats(chunkByteSize, pooledChunks, allocatedChunks, pooledPages, allocatedPages,
-                pendingPages, reservedPages, hits, misses, zeroedFrees, releasedFrees, pressureFrees);
+                pendingPages, reservedPages, purgedPages, hits, misses, zeroedFrees, releasedFrees, pressureFrees);
     }
 
     private void pushLocked(Chunk chunk) {
@@ -217,6 +291,8 @@ public final class PagePool {
      * @param allocatedPages  pages of the chunks in use
      * @param pendingPages    pages freed by their users and not yet zeroed or released
      * @param reservedPages   pages of this class held from the OS
+     * @param purgedPages     pages of freed chunks given back to the OS whose addresses stay
+     *                        mapped because a live scope can still reach them
      * @param hits            allocations served from the pool
      * @param misses          allocations that found the pool empty
      * @param zeroedFrees     freed chunks zeroed and pooled ({@code NORMAL})
@@ -225,7 +301,8 @@ public final class PagePool {
      * @param pressureFrees   freed chunks given back to the OS unzeroed ({@code UNDER_PRESSURE})
      */
     public record PoolStats(long chunkByteSize, long pooledChunks, long allocatedChunks, long pooledPages,
-                            long allocatedPages, long pendingPages, long reservedPages, long hits, long misses,
+                            long allocatedPages, long pendingPages, long reservedPages, long purgedPages,
+                            long hits, long misses,
                             long zeroedFrees, long releasedFrees, long pressureFrees) {
     }
 }

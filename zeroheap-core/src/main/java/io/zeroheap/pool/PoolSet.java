@@ -39,6 +39,7 @@ public final class PoolSet implements Shrinker {
     private final PagePool huge;
     private final long maxBytes;
     private final boolean populate;
+    private final boolean hugePages;
     private final AtomicLong heldBytes = new AtomicLong();
     private final DeferredFreeList.FreeAction freeAction;
 
@@ -48,10 +49,12 @@ public final class PoolSet implements Shrinker {
      * @param poolCapBytes the most each class's pool keeps
      * @param maxBytes     the most all chunks together may hold from the OS
      * @param populate     whether fresh mappings are faulted in at once
+     * @param hugePages    whether mappings of at least a huge page ask for transparent huge pages
      * @param freeAction   the deferred free action every chunk carries; it ends in {@link #free}
      */
     public PoolSet(MemorySource source, SizeClasses classes, long poolCapBytes, long maxBytes, boolean populate,
-                   DeferredFreeList.FreeAction freeAction) {
+                   boolean hugePages, DeferredFreeList.FreeAction freeAction) {
+        this.hugePages = hugePages;
         this.source = source;
         this.freeAction = freeAction;
         this.classes = classes;
@@ -139,8 +142,39 @@ public final class PoolSet implements Shrinker {
                 return;
             }
         }
-        pool.releasePending(chunk, reason == FreeReason.UNDER_PRESSURE);
-        unmap(chunk);
+        switch (pool.releasePending(chunk, reason == FreeReason.UNDER_PRESSURE)) {
+            case UNMAP -> unmap(chunk);
+            case UNMAP_PURGED -> source.unmap(chunk.address(), chunk.byteSize());
+            case LEFT_TO_PURGER -> {
+                // the purging thread unmaps it when its madvise returns
+            }
+        }
+    }
+
+    /**
+     * Gives the pages of a pending chunk back to the OS while keeping its addresses mapped, for
+     * chunks a live scope can still reach (so they cannot be unmapped or reused yet): pinning
+     * then costs address space, not memory. The chunk reads zero afterwards and is unmapped
+     * when freed.
+     *
+     * @return pages given back; 0 if the chunk was not pending or the source cannot purge
+     */
+    public long purge(Chunk chunk) {
+        PagePool pool = chunk.pool();
+        if (!pool.beginPurge(chunk)) {
+            return 0;
+        }
+        source.purge(chunk.address(), chunk.byteSize());
+        heldBytes.addAndGet(-chunk.byteSize());
+        if (pool.endPurge(chunk)) {
+            source.unmap(chunk.address(), chunk.byteSize());
+        }
+        return chunk.nrPages();
+    }
+
+    /** Whether {@link #purge} can give pages back with this source. */
+    public boolean canPurge() {
+        return source.canPurge();
     }
 
     /**
@@ -235,7 +269,7 @@ public final class PoolSet implements Shrinker {
 
     private long mapOrUndo(long byteSize) {
         try {
-            return source.map(byteSize, populate);
+            return source.map(byteSize, populate, hugePages);
         } catch (RuntimeException e) {
             heldBytes.addAndGet(-byteSize);
             throw e;

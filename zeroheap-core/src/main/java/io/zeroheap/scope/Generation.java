@@ -127,6 +127,14 @@ public final class Generation {
         return (Chunk) WAITING.getAndSet(this, (Chunk) null);
     }
 
+    /**
+     * Returns the newest chunk waiting now, for a racy walk along {@link Chunk#nextWaiting}
+     * (the walk may end early if the generation retires meanwhile).
+     */
+    public Chunk firstWaiting() {
+        return waiting;
+    }
+
     /** Returns the pages of the chunks waiting now. */
     public long waitingPages() {
         long pages = 0;

@@ -83,6 +83,11 @@ public final class Generations {
         return Set.copyOf(unretired);
     }
 
+    /** Returns the generations not yet retired (a snapshot). */
+    public Set<Generation> unretired() {
+        return Set.copyOf(unretired);
+    }
+
     private void seal(Generation generation) {
         detach(generation);
         if (generation.seal()) {
