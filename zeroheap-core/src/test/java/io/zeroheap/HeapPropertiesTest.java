@@ -140,7 +140,9 @@ class HeapPropertiesTest {
                 case TakeOver t -> {
                     HeapBuffer taken = handedOver.poll();
                     if (taken != null) {
-                        taken.segment().get(ValueLayout.JAVA_BYTE, 0);
+                        if (taken.byteSize() > 0) {
+                            taken.segment().get(ValueLayout.JAVA_BYTE, taken.byteSize() - 1);
+                        }
                         taken.close();
                     }
                 }
