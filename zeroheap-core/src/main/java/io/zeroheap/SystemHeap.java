@@ -30,9 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * and pools them, and a memory source ({@code mmap} on Linux).
  *
  * <p><b>Allocation</b> pops a zeroed chunk from its size class's pool. On a miss it never
- * waits for the worker: when more than half of what the heap holds is pending, it frees
- * pending chunks itself ({@link DeferredFreeList#help}) and retries, which keeps memory held
- * near the working set; otherwise it maps fresh memory (which reads zero). When the budget or
+ * waits for the worker: when freed chunks of that class pile up (more than half its pool cap
+ * is pending), it frees pending chunks itself ({@link DeferredFreeList#help}) and retries,
+ * which bounds memory when the worker cannot keep up; otherwise it maps fresh memory (which
+ * reads zero), and the pending chunks come back to the pool once the worker has zeroed them. When the budget or
  * the OS refuses, it reclaims through its shrinkers (pending frees first, then pinned freed
  * buffers, then pools) what brings it back under budget and retries; if other threads took
  * that memory meanwhile, it reclaims everything reclaimable and retries a last time before
@@ -240,7 +241,8 @@ public final class SystemHeap implements Heap {
             return chunk;
         }
         long chunkPages = pools.chunkPages(byteSize);
-        if (freeList != null && hoardingPending()) {
+        if (freeList != null && pools.pendingPilingUp(byteSize)) {
+            generations.sealIfWaiting();
             freeList.help(chunkPages);
             chunk = pools.allocatePooled(byteSize);
             if (chunk != null) {
@@ -282,12 +284,6 @@ public final class SystemHeap implements Heap {
                 + ", pending " + stats.pendingBytes() + ", held from the OS " + stats.reservedBytes()
                 + (refused != null ? "; the OS refused: " + refused.getMessage() : "")
                 + " (after reclaiming what the shrinkers could)");
-    }
-
-    /** Whether more than half of what the heap holds waits to be freed. */
-    private boolean hoardingPending() {
-        long pendingBytes = freeList.pendingPages() * pools.classes().pageSize();
-        return pendingBytes > 0 && pendingBytes * 2 > pools.heldBytes();
     }
 
     /**
@@ -417,8 +413,8 @@ public final class SystemHeap implements Heap {
         private long maxClassByteSize = 32L << 20;
         private boolean populate = true;
         private boolean transparentHugePages;
-        private long generationMaxBuffers = 4096;
-        private long generationMaxBytes = 64L << 20;
+        private long generationMaxBuffers = 1024;
+        private long generationMaxBytes = 8L << 20;
         private boolean portableMemory;
         private boolean register = true;
 
@@ -538,7 +534,7 @@ public final class SystemHeap implements Heap {
         }
 
         /**
-         * Sets how many buffers share one scope generation before it is sealed (default 4096).
+         * Sets how many buffers share one scope generation before it is sealed (default 1024).
          *
          * @throws IllegalArgumentException if not positive
          */
@@ -552,7 +548,8 @@ public final class SystemHeap implements Heap {
 
         /**
          * Sets how many bytes of buffers share one scope generation before it is sealed
-         * (default 64 MiB): the most one long-lived buffer can pin.
+         * (default 8 MiB, below the pool cap so a retiring generation fits in its pools): the
+         * most one long-lived buffer can pin, plus that buffer.
          *
          * @throws IllegalArgumentException if not positive
          */

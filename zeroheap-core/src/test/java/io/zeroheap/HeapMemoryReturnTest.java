@@ -48,7 +48,8 @@ class HeapMemoryReturnTest {
     void pressureShouldPurgeFreedBuffersThatALiveBufferPins() throws IOException {
         assumeTrue(NativeThreads.isSupported() && Files.exists(Path.of("/proc/self/status")),
                 "needs Linux /proc and native access");
-        try (SystemHeap heap = SystemHeap.builder().name("pinned").register(false).build()) {
+        try (SystemHeap heap = SystemHeap.builder().name("pinned").register(false)
+                .generationMaxBytes(64 * MIB).build()) {
             assumeTrue(heap.stats().memorySource().equals("mmap"), "needs the mmap source");
             HeapBuffer longLived = heap.allocate(4096);
             List<HeapBuffer> shortLived = new ArrayList<>();

@@ -62,10 +62,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Peers</b> (sibling methods; the suffix of each name):
  * <ul>
- *   <li>{@code floorPoolPop}: the floor. A plain {@link ArrayDeque} of pooled segments,
- *       pre-zeroed once at setup: pop, touch, push back, no zeroing and no accounting. Touched
- *       segments stay dirty, so this is not a zeroing allocator; it is what touching the pages
- *       costs by itself.</li>
+ *   <li>{@code floorPoolPop}: the floor. A plain {@link ArrayDeque} of {@value #BURST}
+ *       segments, pre-zeroed once at setup: take the oldest, touch, put it back at the end; no
+ *       zeroing and no accounting. Touched segments stay dirty, so this is not a zeroing
+ *       allocator; it is what touching pages of recycled memory costs by itself.</li>
  *   <li>{@code zeroheapArena}: {@link Heap#newArena()}, {@code allocate(size, 4096)},
  *       {@code close()} (the frees are deferred to the worker).</li>
  *   <li>{@code zeroheapBuffer}: {@link Heap#allocate(long)}, {@link HeapBuffer#segment()},
@@ -98,18 +98,19 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Memory held</b> ({@code reservedMiB}, zeroheap methods only): the high-water mark of
  * {@link io.zeroheap.HeapStats#reservedBytes()} (bytes held from the OS, both heaps of the
  * trial summed; the one a method does not use holds nothing) over the measurement iterations,
- * in MiB. It is sampled at each iteration's end and, in the burst regime, after every burst
- * before the drain (the peak); in the sustained regime a peak within an iteration can go
- * unseen, so there it is a lower bound. JMH sums {@code EVENTS} counters over iterations, so
- * each iteration reports how much it raised the mark and the sum is the mark (a non-zero
- * share in a later iteration means the heap was still growing); ignore its error column. One
- * buffer is live at a time, so the working set is one chunk of {@code size} bytes (rounded up
- * to its size class) plus, for arenas, nothing else.
+ * in MiB (in the summary table and the JSON; the per-fork "Secondary result" line shows the
+ * mean of the per-iteration rises instead). It is sampled at each iteration's end and, in the
+ * burst regime, after every burst before the drain (the peak); in the sustained regime a peak
+ * within an iteration can go unseen, so there it is a lower bound. JMH sums {@code EVENTS}
+ * counters over iterations, so each iteration reports how much it raised the mark and the sum
+ * is the mark (a non-zero share in a later iteration means the heap was still growing); ignore
+ * its error column. One buffer is live at a time, so the working set is one chunk of
+ * {@code size} bytes, rounded up to its size class.
  *
  * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -jar zeroheap-bench/target/benchmarks.jar
- * AllocateBenchmark} (all of it: 2 regimes x 10 peers x 5 sizes x 2 touch, one fork each, 8 s
- * per fork); a subset with, e.g., {@code 'AllocateBenchmark.sustained_' -p size=4096,1048576
- * -p touch=true}. Sizes off the class edges ({@code -p size=4095,4097}) work too.
+ * AllocateBenchmark} (all of it: 2 regimes x 10 peers x 5 sizes x 2 touch = 200 forks of about
+ * 10 s each); a subset with, e.g., {@code 'AllocateBenchmark.sustained_' -p size=4096,1048576
+ * -p touch=true}. {@code -p size} also takes sizes off the class edges, e.g. 4095,4097.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -136,11 +137,9 @@ public class AllocateBenchmark {
     private SystemHeap heap;
     private SystemHeap syncHeap;
     private PooledByteBufAllocator netty;
-    private Arena floorArena;
-    private final ArrayDeque<MemorySegment> floorPool = new ArrayDeque<>();
     private long maxReservedBytes;
 
-    /** Builds both heaps, the Netty allocator and the floor's pool. */
+    /** Builds both heaps and the Netty allocator. */
     @Setup(Level.Trial)
     public void setUp() {
         if (size < 1) {
@@ -149,26 +148,22 @@ public class AllocateBenchmark {
         heap = SystemHeap.builder().name("bench-deferred").register(false).build();
         syncHeap = SystemHeap.builder().name("bench-sync").deferredFree(false).register(false).build();
         netty = new PooledByteBufAllocator(true);
-        floorArena = Arena.ofShared();
-        floorPool.push(floorArena.allocate(size, PAGE));
     }
 
-    /** Closes both heaps and the floor's memory. */
+    /** Closes both heaps. */
     @TearDown(Level.Trial)
     public void tearDown() {
         heap.close();
         syncHeap.close();
-        floorPool.clear();
-        floorArena.close();
     }
 
     // ---- burst: BURST buffers per invocation, the deferred heap drained between bursts ----
 
     @Benchmark
     @OperationsPerInvocation(BURST)
-    public void burst_floorPoolPop(Burst burst, Blackhole bh) {
+    public void burst_floorPoolPop(Burst burst, Floor floor, Blackhole bh) {
         for (int i = 0; i < BURST; i++) {
-            floorPoolPop(bh);
+            floorPoolPop(floor, bh);
         }
     }
 
@@ -247,8 +242,8 @@ public class AllocateBenchmark {
     // ---- sustained: one buffer per operation, back to back, no drain ----
 
     @Benchmark
-    public void sustained_floorPoolPop(Blackhole bh) {
-        floorPoolPop(bh);
+    public void sustained_floorPoolPop(Floor floor, Blackhole bh) {
+        floorPoolPop(floor, bh);
     }
 
     @Benchmark
@@ -298,10 +293,10 @@ public class AllocateBenchmark {
 
     // ---- one allocate-touch-free per peer ----
 
-    private void floorPoolPop(Blackhole bh) {
-        MemorySegment segment = floorPool.pop();
+    private void floorPoolPop(Floor floor, Blackhole bh) {
+        MemorySegment segment = floor.pool.pollFirst();
         use(segment, bh);
-        floorPool.push(segment);
+        floor.pool.addLast(segment);
     }
 
     private void heapArena(Heap from, Blackhole bh) {
@@ -382,6 +377,32 @@ public class AllocateBenchmark {
         public void betweenBursts(AllocateBenchmark benchmark) {
             benchmark.sampleReserved();
             benchmark.heap.drain();
+        }
+    }
+
+    /**
+     * The floor's pool: {@value #BURST} segments, zeroed once (by the JDK) at setup, used
+     * first-in first-out so that consecutive operations touch different memory, as they do
+     * with any pool whose chunks must be zeroed before reuse (LIFO would touch one cache-hot
+     * segment over and over).
+     */
+    @State(Scope.Thread)
+    public static class Floor {
+        final ArrayDeque<MemorySegment> pool = new ArrayDeque<>();
+        private Arena arena;
+
+        @Setup(Level.Trial)
+        public void setUp(AllocateBenchmark benchmark) {
+            arena = Arena.ofShared();
+            for (int i = 0; i < BURST; i++) {
+                pool.addLast(arena.allocate(benchmark.size, PAGE));
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            pool.clear();
+            arena.close();
         }
     }
 

@@ -1,5 +1,7 @@
 package io.zeroheap.pool;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -13,6 +15,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * order, for a consistent snapshot.
  */
 public final class PagePool {
+
+    private static final VarHandle POOLED_PAGES;
+    private static final VarHandle PENDING_PAGES;
+    private static final VarHandle CHUNK_STATE;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            POOLED_PAGES = lookup.findVarHandle(PagePool.class, "pooledPages", long.class);
+            PENDING_PAGES = lookup.findVarHandle(PagePool.class, "pendingPages", long.class);
+            CHUNK_STATE = MethodHandles.privateLookupIn(Chunk.class, lookup)
+                    .findVarHandle(Chunk.class, "state", Chunk.State.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final ReentrantLock lock = new ReentrantLock();
     private final long chunkByteSize;
@@ -112,16 +130,23 @@ public final class PagePool {
     }
 
     /**
-     * Whether a pending chunk would fit under the cap now (checked before zeroing it); false
-     * for a purged chunk, which is never zeroed or pooled.
+     * Whether a pending chunk would fit under the cap (checked before zeroing it); false for a
+     * purged chunk, which is never zeroed or pooled. Reads without the lock: a stale answer
+     * only wastes a zeroing, since {@link #offerZeroed} decides under the lock.
      */
     boolean hasRoom(Chunk chunk) {
-        lock.lock();
-        try {
-            return chunk.state == Chunk.State.PENDING && pooledPages + chunk.nrPages() <= capPages;
-        } finally {
-            lock.unlock();
-        }
+        return CHUNK_STATE.getOpaque(chunk) == Chunk.State.PENDING
+                && (long) POOLED_PAGES.getOpaque(this) + chunk.nrPages() <= capPages;
+    }
+
+    /** Returns the pending pages of this class, read without the lock (an estimate). */
+    long pendingPagesEstimate() {
+        return (long) PENDING_PAGES.getOpaque(this);
+    }
+
+    /** Returns the most pages this pool keeps. */
+    long capPages() {
+        return capPages;
     }
 
     /**
@@ -248,14 +273,9 @@ public final class PagePool {
         }
     }
 
-    /** Returns the pooled pages now. */
+    /** Returns the pooled pages, read without the lock (an estimate under concurrency). */
     long pooledPages() {
-        lock.lock();
-        try {
-            return pooledPages;
-        } finally {
-            lock.unlock();
-        }
+        return (long) POOLED_PAGES.getOpaque(this);
     }
 
     void lock() {

@@ -108,6 +108,23 @@ public final class PoolSet implements Shrinker {
         return index < 0 ? mapHuge(classes.roundToPages(byteSize)) : mapFresh(pools[index]);
     }
 
+    /**
+     * Whether freed chunks of the class that serves {@code byteSize} are piling up: more than
+     * half of what that class's pool may keep is pending (huge sizes: never). An allocation
+     * that misses then zeroes pending chunks itself instead of mapping more memory, which
+     * bounds what a heap holds when the worker cannot keep up, yet lets a burst of frees wait
+     * for the worker and come back as a warm pool.
+     */
+    public boolean pendingPilingUp(long byteSize) {
+        int index = classes.indexOf(byteSize);
+        if (index < 0) {
+            return false;
+        }
+        PagePool pool = pools[index];
+        long pending = pool.pendingPagesEstimate();
+        return pending > 0 && pending * 2 > pool.capPages();
+    }
+
     /** Returns the pages of the chunk that serves {@code byteSize}. */
     public long chunkPages(long byteSize) {
         int index = classes.indexOf(byteSize);
