@@ -13,17 +13,20 @@ import io.zeroheap.DeferredFreeList;
 public final class Chunk extends DeferredFreeList.Item {
 
     /**
-     * Where a chunk is; every transition is booked under its pool's lock. PURGING and PURGED
+     * Where a chunk is; transitions are booked under its pool's lock, except PENDING to
+     * RETURNED (zeroed, handed back lock-free) and PENDING to PURGING, which race by CAS. PURGING and PURGED
      * are pending chunks whose pages went back to the OS while their addresses stay mapped
      * (a live scope may still reach them); they are unmapped, never pooled, when freed.
      */
-    enum State { POOLED, ALLOCATED, PENDING, PURGING, PURGED, RELEASED }
+    enum State { POOLED, ALLOCATED, PENDING, RETURNED, PURGING, PURGED, RELEASED }
 
     private final long address;
     private final long byteSize;
     private final PagePool pool;
-    /** Guarded by the pool's lock. */
-    State state;
+    /** Guarded by the pool's lock, but for the CAS transitions out of PENDING (see State). */
+    volatile State state;
+    /** Link in the pool's {@link ReturnStack}; written before the publishing CAS. */
+    Chunk nextReturned;
     /** Guarded by the pool's lock: freed while PURGING, so the purger unmaps it when done. */
     boolean unmapWhenPurged;
     /** Link for lists of chunks kept by their current holder (a generation's waiting list). */
