@@ -66,6 +66,8 @@ public interface Heap extends AutoCloseable {
      * Gives all the heap's free memory back to the OS, ends the scope of every heap buffer and
      * shared heap arena, and stops the heap's worker. Memory of buffers and arenas still open
      * goes straight back to the OS when they are closed. Any later use of the heap throws.
+     * Close a heap once other threads have stopped allocating from it: memory that an
+     * allocation racing with {@code close()} maps into a pool is not given back.
      *
      * @throws IllegalStateException if the heap is already closed
      */

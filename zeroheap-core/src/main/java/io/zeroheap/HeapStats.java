@@ -27,6 +27,9 @@ import java.util.OptionalInt;
  *                           ({@link FreeReason#NORMAL})
  * @param pressureFrees      chunks given back to the OS unzeroed ({@link FreeReason#UNDER_PRESSURE})
  * @param failedFrees        deferred frees whose action threw
+ * @param selfZeroedAllocations allocations that found their pool empty while chunks of their
+ *                           class were pending, and zeroed one themselves rather than map
+ *                           fresh memory (the worker was behind)
  * @param shrinkCalls        calls to {@link Heap#shrink} and allocation-time reclaims
  * @param shrunkPages        pages those calls gave back
  * @param allocationFailures allocations that failed with {@link HeapOutOfMemoryError}
@@ -50,6 +53,7 @@ public record HeapStats(
         long releasedFrees,
         long pressureFrees,
         long failedFrees,
+        long selfZeroedAllocations,
         long shrinkCalls,
         long shrunkPages,
         long allocationFailures,

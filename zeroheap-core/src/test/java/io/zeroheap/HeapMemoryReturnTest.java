@@ -85,6 +85,34 @@ class HeapMemoryReturnTest {
         }
     }
 
+    @Test
+    void idleWorkerShouldRefillAPoolThatABurstFoundShort() throws InterruptedException {
+        try (SystemHeap heap = SystemHeap.builder().name("refill").register(false).build()) {
+            for (int i = 0; i < 64; i++) { // one at a time, faster than the worker zeroes
+                try (java.lang.foreign.Arena arena = heap.newArena()) {
+                    arena.allocate(MIB, 4096).fill((byte) 1);
+                }
+            }
+            heap.drain();
+            long shortfalls = heap.stats().selfZeroedAllocations();
+            assumeTrue(shortfalls > 0, "the worker kept up with every allocation: no shortfall to refill");
+            long before = pooledChunksOf(heap, MIB);
+            long expected = Math.min(32, before + shortfalls); // capped by the 32 MiB pool cap
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (pooledChunksOf(heap, MIB) < expected && System.nanoTime() < deadline) {
+                Thread.sleep(5); // the worker refills when idle, asynchronously
+            }
+            assertThat(pooledChunksOf(heap, MIB)).as("pool refilled by the %d shortfalls", shortfalls)
+                    .isEqualTo(expected);
+            Zero.assertBalanced(heap.stats());
+        }
+    }
+
+    private static long pooledChunksOf(SystemHeap heap, long chunkByteSize) {
+        return heap.stats().sizeClasses().stream().filter(c -> c.chunkByteSize() == chunkByteSize)
+                .mapToLong(HeapStats.SizeClassStats::pooledChunks).sum();
+    }
+
     static long residentBytes() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmRSS:")) {

@@ -100,7 +100,7 @@ class HeapPropertiesTest {
             HeapStats end = heap.stats();
             Zero.assertBalanced(end);
             assertThat(end.allocatedBytes()).as("everything was closed").isZero();
-            assertThat(end.pendingBytes()).isZero();
+            assertThat(end.pendingBytes()).as("pending after drain: %s", end).isZero();
         }
     }
 

@@ -8,8 +8,8 @@ import io.zeroheap.pool.Chunk;
  */
 public interface ChunkSupply {
 
-    /** Returns the heap's page size in bytes: the largest alignment a chunk guarantees. */
-    long pageSize();
+    /** Returns the largest alignment, in bytes, that every chunk's address has (the OS page size). */
+    long maxAlignment();
 
     /**
      * Returns a zeroed chunk of at least {@code byteSize} bytes.

@@ -39,7 +39,7 @@ public final class HeapArena implements Arena {
         this.heap = heap;
         this.scope = scope;
         this.owner = owner;
-        this.pageSize = heap.pageSize();
+        this.pageSize = heap.maxAlignment();
         this.sliceLimit = pageSize / 2;
     }
 
@@ -77,7 +77,7 @@ public final class HeapArena implements Arena {
         }
         if (byteAlignment > pageSize) {
             throw new IllegalArgumentException("byteAlignment: " + byteAlignment
-                    + " (expected: <= the heap's page size " + pageSize + ")");
+                    + " (expected: <= the page size " + pageSize + ", which every chunk is aligned to)");
         }
         if (owner == null) {
             synchronized (this) {

@@ -49,6 +49,14 @@ public final class Chunk extends DeferredFreeList.Item {
         return byteSize;
     }
 
+    /**
+     * Returns whether this chunk is pending with its memory still held: freed by its user,
+     * neither zeroed, purged nor released yet. A racy read, for estimates and walks.
+     */
+    public boolean holdsPendingMemory() {
+        return state == State.PENDING;
+    }
+
     /** Returns the pool that books this chunk. */
     public PagePool pool() {
         return pool;

@@ -43,6 +43,7 @@ public final class PagePool {
     private final ReentrantLock lock = new ReentrantLock();
     private final ReturnStack returned = new ReturnStack();
     private final long chunkByteSize;
+    private final long pageSize;
     private final long capPages;
 
     // Guarded by lock.
@@ -56,6 +57,7 @@ public final class PagePool {
     private long allocatedChunks;
     private long hits;
     private long misses;
+    private long demandSinceRefill;
     private long zeroedFrees;
     private long releasedFrees;
     private long pressureFrees;
@@ -68,6 +70,7 @@ public final class PagePool {
      */
     PagePool(long chunkByteSize, long pageSize, long capBytes) {
         this.chunkByteSize = chunkByteSize;
+        this.pageSize = pageSize;
 
         this.capPages = chunkByteSize == 0 ? 0 : capBytes / pageSize;
     }
@@ -77,12 +80,17 @@ public final class PagePool {
         return chunkByteSize;
     }
 
-    /** Pops a zeroed chunk and books it allocated (a hit), or books a miss and returns null. */
-    Chunk pop() {
+    /**
+     * Pops a zeroed chunk and books it allocated (a hit), or returns null, booking a miss if
+     * {@code countMiss} (so an allocation that tries again counts one miss).
+     */
+    Chunk pop(boolean countMiss) {
         lock.lock();
         try {
             if (pooledChunks == 0 && takeReturnedLocked() == 0) {
-                misses++;
+                if (countMiss) {
+                    misses++;
+                }
                 return null;
             }
             Chunk chunk = stack[--pooledChunks];
@@ -99,20 +107,66 @@ public final class PagePool {
     }
 
     /**
-     * Books fresh chunks from the OS: {@code allocated} is handed out, {@code extra} (from the
-     * same mapping, may be empty) are pooled; they read zero.
+     * Books an allocation that found the pool empty while chunks of this class were pending
+     * and zeroed one itself: the pool was one chunk short, and {@link #takeDemand} asks for it.
      */
-    void addFresh(Chunk allocated, Chunk[] extra, int extraCount) {
+    void countShortfall() {
         lock.lock();
         try {
-            reservedPages += allocated.nrPages();
-            allocatedPages += allocated.nrPages();
-            allocatedChunks++;
-            allocated.state = Chunk.State.ALLOCATED;
-            for (int i = 0; i < extraCount; i++) {
-                reservedPages += extra[i].nrPages();
-                pushLocked(extra[i]);
+            demandSinceRefill++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Books a miss of an allocation this pool cannot serve (huge chunks are never pooled). */
+    void countMiss() {
+        lock.lock();
+        try {
+            misses++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Books fresh chunks from the OS (they read zero): {@code allocated}, if not null, is
+     * handed out, and {@code pooled[from..to)} go into the pool.
+     */
+    void addFresh(Chunk allocated, Chunk[] pooled, int from, int to) {
+        lock.lock();
+        try {
+            if (allocated != null) {
+                reservedPages += allocated.nrPages();
+                allocatedPages += allocated.nrPages();
+                allocatedChunks++;
+                allocated.state = Chunk.State.ALLOCATED;
             }
+            for (int i = from; i < to; i++) {
+                reservedPages += pooled[i].nrPages();
+                pushLocked(pooled[i]);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Returns how many chunks the pool should gain: one per allocation since the last call
+     * that found it short (misses that mapped fresh memory already grew the pool), at most
+     * what fits under the cap; resets the count.
+     */
+    long takeDemand() {
+        lock.lock();
+        try {
+            long demand = demandSinceRefill;
+            demandSinceRefill = 0;
+            if (demand == 0 || chunkByteSize == 0) {
+                return 0;
+            }
+            long chunkPages = chunkByteSize / pageSize;
+            long room = capPages / chunkPages - (pooledPages + returned.pagesEstimate()) / chunkPages;
+            return Math.max(0, Math.min(demand, room));
         } finally {
             lock.unlock();
         }
@@ -140,8 +194,9 @@ public final class PagePool {
 
     /**
      * Whether a pending chunk would fit under the cap (checked before zeroing it); false for a
-     * purged chunk, which is never zeroed or pooled. Reads without the lock: a stale answer
-     * only wastes a zeroing, since {@link #offerZeroed} decides under the lock.
+     * purged chunk, which is never zeroed or pooled. Reads without the lock, so concurrent
+     * freers may each see room: the pool can exceed its cap by one chunk per freer running at
+     * once (the worker plus threads helping it).
      */
     boolean hasRoom(Chunk chunk) {
         return CHUNK_STATE.getOpaque(chunk) == Chunk.State.PENDING
@@ -247,6 +302,30 @@ public final class PagePool {
             reservedPages -= chunk.nrPages();
             purgedPages += chunk.nrPages();
             return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Undoes {@link #beginPurge} when the pages could not be given back: the chunk is pending
+     * again, or, if it was freed meanwhile, released.
+     *
+     * @return true if the chunk was freed meanwhile and the caller must now unmap it
+     */
+    boolean abortPurge(Chunk chunk) {
+        lock.lock();
+        try {
+            purgedPages -= chunk.nrPages();
+            if (chunk.unmapWhenPurged) {
+                chunk.unmapWhenPurged = false;
+                chunk.state = Chunk.State.RELEASED;
+                return true; // booked released already: pending and reserved were taken off
+            }
+            pendingPages += chunk.nrPages();
+            reservedPages += chunk.nrPages();
+            chunk.state = Chunk.State.PENDING;
+            return false;
         } finally {
             lock.unlock();
         }

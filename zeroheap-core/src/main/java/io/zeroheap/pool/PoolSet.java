@@ -41,6 +41,8 @@ public final class PoolSet implements Shrinker {
     private final boolean populate;
     private final boolean hugePages;
     private final AtomicLong heldBytes = new AtomicLong();
+    /** Set on a shortfall, cleared by {@link #refill}: lets an idle worker skip the pools. */
+    private volatile boolean shortSinceRefill;
     private final DeferredFreeList.FreeAction freeAction;
 
     /**
@@ -89,11 +91,43 @@ public final class PoolSet implements Shrinker {
 
     /**
      * Returns a pooled, zeroed chunk of at least {@code byteSize} bytes, booked allocated (a
-     * hit), or null (a miss; huge sizes always miss).
+     * hit), or null, booked a miss (huge sizes always miss).
      */
     public Chunk allocatePooled(long byteSize) {
         int index = classes.indexOf(byteSize);
-        return index < 0 ? null : pools[index].pop();
+        if (index < 0) {
+            huge.countMiss();
+            return null;
+        }
+        return pools[index].pop(true);
+    }
+
+    /**
+     * Books that an allocation of {@code byteSize} found its pool short and zeroed a pending
+     * chunk itself; the idle worker's {@link #refill} makes up for it.
+     */
+    public void recordShortfall(long byteSize) {
+        int index = classes.indexOf(byteSize);
+        if (index >= 0) {
+            pools[index].countShortfall();
+            if (!shortSinceRefill) {
+                shortSinceRefill = true;
+            }
+        }
+    }
+
+    /**
+     * Like {@link #allocatePooled} for an allocation that already missed once: a second miss
+     * is not counted.
+     */
+    public Chunk retryPooled(long byteSize) {
+        int index = classes.indexOf(byteSize);
+        return index < 0 ? null : pools[index].pop(false);
+    }
+
+    /** Returns the bytes of the chunk that serves {@code byteSize}. */
+    public long chunkByteSize(long byteSize) {
+        return chunkPages(byteSize) * classes.pageSize();
     }
 
     /**
@@ -109,20 +143,48 @@ public final class PoolSet implements Shrinker {
     }
 
     /**
-     * Whether freed chunks of the class that serves {@code byteSize} are piling up: more than
-     * half of what that class's pool may keep is pending (huge sizes: never). An allocation
-     * that misses then zeroes pending chunks itself instead of mapping more memory, which
-     * bounds what a heap holds when the worker cannot keep up, yet lets a burst of frees wait
-     * for the worker and come back as a warm pool.
+     * Whether freed chunks of the class that serves {@code byteSize} wait to be zeroed (huge
+     * sizes: never; they are not pooled). An allocation that misses then zeroes pending chunks
+     * itself rather than mapping fresh memory: here zeroing costs ~0.04 µs a page, a fresh
+     * populated page ~0.6 µs, and the heap holds no more than it did.
      */
-    public boolean pendingPilingUp(long byteSize) {
+    public boolean hasPending(long byteSize) {
         int index = classes.indexOf(byteSize);
-        if (index < 0) {
-            return false;
+        return index >= 0 && pools[index].pendingPagesEstimate() > 0;
+    }
+
+    /**
+     * Fills each pool back up with fresh, pre-faulted chunks for the allocations that found it
+     * short since the last refill (capped by the pool cap, and never above half the budget, so
+     * allocations near the budget do not compete with it), so the next burst of the same size
+     * is served from the pool. Meant for the idle worker: it maps and faults in memory, which
+     * is slow, off every allocating thread.
+     *
+     * @return chunks added
+     */
+    public long refill() {
+        if (!shortSinceRefill) {
+            return 0;
         }
-        PagePool pool = pools[index];
-        long pending = pool.pendingPagesEstimate();
-        return pending > 0 && pending * 2 > pool.capPages();
+        shortSinceRefill = false;
+        long added = 0;
+        for (PagePool pool : pools) {
+            long wanted = pool.takeDemand();
+            while (wanted > 0) {
+                int mapped;
+                try {
+                    mapped = mapFreshIntoPool(pool, wanted);
+                } catch (MemoryRefusedException e) {
+                    return added; // the OS is short of memory: not the time to fill pools
+                }
+                if (mapped == 0) {
+                    return added; // budget reached
+                }
+                added += mapped;
+                wanted -= mapped;
+            }
+        }
+        return added;
     }
 
     /** Returns the pages of the chunk that serves {@code byteSize}. */
@@ -181,7 +243,21 @@ public final class PoolSet implements Shrinker {
         if (!pool.beginPurge(chunk)) {
             return 0;
         }
-        source.purge(chunk.address(), chunk.byteSize());
+        boolean purged = false;
+        try {
+            purged = source.purge(chunk.address(), chunk.byteSize());
+        } finally {
+            if (!purged) {
+                // madvise refused (or threw): the memory is still held; undo the booking, and
+                // unmap the chunk if it was freed meanwhile and left to us.
+                if (pool.abortPurge(chunk)) {
+                    unmap(chunk);
+                }
+            }
+        }
+        if (!purged) {
+            return 0;
+        }
         heldBytes.addAndGet(-chunk.byteSize());
         if (pool.endPurge(chunk)) {
             source.unmap(chunk.address(), chunk.byteSize());
@@ -259,14 +335,41 @@ public final class PoolSet implements Shrinker {
         }
         long address = mapOrUndo(byteSize);
         Chunk chunk = new Chunk(address, byteSize, byteSize / classes.pageSize(), huge, freeAction);
-        huge.addFresh(chunk, null, 0);
+        huge.addFresh(chunk, null, 0, 0);
         return chunk;
     }
 
     private Chunk mapFresh(PagePool pool) {
-        long chunkBytes = pool.chunkByteSize();
-        int count = source.canUnmapPartially()
+        Chunk[] chunks = mapSlab(pool, slabChunks(pool.chunkByteSize()));
+        if (chunks == null) {
+            return null;
+        }
+        pool.addFresh(chunks[0], chunks, 1, chunks.length);
+        return chunks[0];
+    }
+
+    /** Maps up to {@code wanted} chunks (at least one slab's worth) straight into the pool. */
+    private int mapFreshIntoPool(PagePool pool, long wanted) {
+        int count = (int) Math.min(slabChunks(pool.chunkByteSize()), Math.max(1, wanted));
+        if (heldBytes.get() + count * pool.chunkByteSize() > maxBytes / 2) {
+            return 0;
+        }
+        Chunk[] chunks = mapSlab(pool, count);
+        if (chunks == null) {
+            return 0;
+        }
+        pool.addFresh(null, chunks, 0, chunks.length);
+        return chunks.length;
+    }
+
+    private int slabChunks(long chunkBytes) {
+        return source.canUnmapPartially()
                 ? (int) Math.max(1, Math.min(CHUNKS_PER_SLAB, SLAB_BYTES / chunkBytes)) : 1;
+    }
+
+    /** Maps one slab of up to {@code count} chunks of the pool's class; null at the budget. */
+    private Chunk[] mapSlab(PagePool pool, int count) {
+        long chunkBytes = pool.chunkByteSize();
         if (!reserveBudget(count * chunkBytes)) {
             if (count == 1 || !reserveBudget(chunkBytes)) {
                 return null;
@@ -275,13 +378,11 @@ public final class PoolSet implements Shrinker {
         }
         long address = mapOrUndo(count * chunkBytes);
         long nrPages = chunkBytes / classes.pageSize();
-        Chunk allocated = new Chunk(address, chunkBytes, nrPages, pool, freeAction);
-        Chunk[] extra = new Chunk[count - 1];
-        for (int i = 1; i < count; i++) {
-            extra[i - 1] = new Chunk(address + i * chunkBytes, chunkBytes, nrPages, pool, freeAction);
+        Chunk[] chunks = new Chunk[count];
+        for (int i = 0; i < count; i++) {
+            chunks[i] = new Chunk(address + i * chunkBytes, chunkBytes, nrPages, pool, freeAction);
         }
-        pool.addFresh(allocated, extra, extra.length);
-        return allocated;
+        return chunks;
     }
 
     private long mapOrUndo(long byteSize) {

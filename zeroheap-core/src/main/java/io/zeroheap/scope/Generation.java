@@ -36,6 +36,8 @@ public final class Generation {
 
     private final Arena arena = Arena.ofShared();
     private final long createdNanos = System.nanoTime();
+    /** When a retirement last found the scope held by a client; guarded by Generations. */
+    long retryAfterNanos;
     /** live buffers * 2 + sealed bit. */
     private volatile long state;
     /** Chunks of closed buffers, newest first, linked by Chunk.nextWaiting. */
@@ -98,6 +100,11 @@ public final class Generation {
         return before == 0;
     }
 
+    /** Returns whether the generation is sealed and has no live buffer: due to retire. */
+    boolean isDueToRetire() {
+        return state == SEALED;
+    }
+
     /** Returns whether freed chunks wait for this generation to retire. */
     boolean hasWaiting() {
         return waiting != null;
@@ -116,14 +123,31 @@ public final class Generation {
     }
 
     /**
-     * Ends the scope of every segment of this generation (a shared close, 45-60 µs), then
-     * returns the chunks that waited for it, linked by {@link Chunk#nextWaiting}. Call once,
-     * after {@link #release} or {@link #seal} said so, or when the heap closes.
+     * Ends the scope of every segment of this generation (a shared close, 45-60 µs). Call it
+     * after {@link #release} or {@link #seal} said the generation must retire, or when the heap
+     * closes; calling it again is harmless.
+     *
+     * @return true once the scope is closed (by this call or an earlier one); false if a client
+     *         holds the scope (a downcall or I/O on a segment of it is in flight), in which
+     *         case nothing changed and the caller tries again later
      */
-    public Chunk closeScopeAndTakeWaiting() {
-        if (arena.scope().isAlive()) {
-            arena.close();
+    public synchronized boolean tryCloseScope() {
+        if (!arena.scope().isAlive()) {
+            return true;
         }
+        try {
+            arena.close();
+            return true;
+        } catch (IllegalStateException acquired) {
+            return !arena.scope().isAlive();
+        }
+    }
+
+    /**
+     * Takes the chunks that waited for this generation, linked by {@link Chunk#nextWaiting};
+     * call after {@link #tryCloseScope()} returned true.
+     */
+    public Chunk takeWaiting() {
         return (Chunk) WAITING.getAndSet(this, (Chunk) null);
     }
 
@@ -135,11 +159,13 @@ public final class Generation {
         return waiting;
     }
 
-    /** Returns the pages of the chunks waiting now. */
+    /** Returns the pages of the chunks waiting now whose memory is still held (not purged). */
     public long waitingPages() {
         long pages = 0;
         for (Chunk chunk = waiting; chunk != null; chunk = chunk.nextWaiting) {
-            pages += chunk.nrPages();
+            if (chunk.holdsPendingMemory()) {
+                pages += chunk.nrPages();
+            }
         }
         return pages;
     }

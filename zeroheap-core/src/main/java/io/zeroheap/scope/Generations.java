@@ -1,7 +1,9 @@
 package io.zeroheap.scope;
 
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
 /**
@@ -18,7 +20,11 @@ public final class Generations {
     private final long maxBuffers;
     private final long maxBytes;
     private final Consumer<Generation> retire;
+    /** How long a retirement that found the scope in use waits before it is tried again. */
+    private static final long RETRY_NANOS = 10_000_000;
+
     private final Set<Generation> unretired = ConcurrentHashMap.newKeySet();
+    private final Queue<Generation> retries = new ConcurrentLinkedQueue<>();
     private volatile Generation current;
 
     /**
@@ -57,8 +63,21 @@ public final class Generations {
      * the generation must retire.
      */
     public void retired(Generation generation) {
+        retire.accept(generation); // before leaving unretired, so retirementPending() sees it
         unretired.remove(generation);
-        retire.accept(generation);
+    }
+
+    /**
+     * Returns whether a generation is sealed with no live buffer but its retirement has not
+     * been handed over yet (another thread is about to), not counting those waiting to retry.
+     */
+    public boolean retirementPending() {
+        for (Generation generation : unretired) {
+            if (generation.isDueToRetire() && !retries.contains(generation)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -69,6 +88,34 @@ public final class Generations {
         Generation generation = current;
         if (generation != null && generation.hasWaiting()) {
             seal(generation);
+        }
+        retryDue();
+    }
+
+    /**
+     * Takes back a generation whose retirement found its scope held by a client (a downcall or
+     * I/O on a stale segment in flight): it is retired again by {@link #sealIfWaiting()} once
+     * {@value #RETRY_NANOS} ns have passed, and until then stays among the unretired (so its
+     * waiting chunks can still be purged under pressure).
+     */
+    public void retryLater(Generation generation) {
+        generation.retryAfterNanos = System.nanoTime() + RETRY_NANOS;
+        unretired.add(generation);
+        retries.add(generation);
+    }
+
+    private void retryDue() {
+        int n = retries.size();
+        for (int i = 0; i < n; i++) {
+            Generation generation = retries.poll();
+            if (generation == null) {
+                return;
+            }
+            if (System.nanoTime() - generation.retryAfterNanos >= 0) {
+                retired(generation);
+            } else {
+                retries.add(generation);
+            }
         }
     }
 

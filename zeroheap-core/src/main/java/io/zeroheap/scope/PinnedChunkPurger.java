@@ -53,7 +53,9 @@ public final class PinnedChunkPurger implements Shrinker {
         for (Generation generation : generations.unretired()) {
             for (Chunk chunk = generation.firstWaiting(); chunk != null && freed < nrToScan;
                  chunk = chunk.nextWaiting) {
-                freed += pools.purge(chunk);
+                if (chunk.holdsPendingMemory()) {
+                    freed += pools.purge(chunk);
+                }
             }
             if (freed >= nrToScan) {
                 break;
