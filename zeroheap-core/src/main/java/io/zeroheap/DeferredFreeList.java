@@ -96,6 +96,8 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
     /** True while the worker is parked or about to park; cleared by whoever wakes it. */
     private volatile boolean workerParked;
     private volatile boolean closed;
+    /** Set by requestIdleAction, cleared by the worker before it runs the idle action. */
+    private volatile boolean idleActionRequested;
     /** The current worker thread; replaced when a worker dies. */
     private volatile Thread worker;
 
@@ -275,6 +277,16 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
         }
         drainOnCaller();
         stopWorker();
+    }
+
+    /**
+     * Asks the worker to run its idle action (see {@link Builder#idleAction}) once it has
+     * emptied the list, waking it if it is parked. Lock-free; for an owner that has new work
+     * for the idle action, such as pools to refill.
+     */
+    public void requestIdleAction() {
+        idleActionRequested = true;
+        wakeWorker();
     }
 
     /** Returns whether {@link #close()} has been called. */
@@ -583,6 +595,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
     }
 
     private void runIdleAction() {
+        idleActionRequested = false; // cleared before the run: a request during it runs it again
         if (idleAction == null) {
             return;
         }
@@ -601,7 +614,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
 
     private void parkUntilWork() {
         workerParked = true;
-        if (hasWork() || closed) {
+        if (hasWork() || closed || idleActionRequested) {
             workerParked = false;
             return;
         }

@@ -278,7 +278,9 @@ public final class SystemHeap implements Heap {
             freeList.help(chunkPages);
             chunk = pools.retryPooled(byteSize);
             if (chunk != null) {
-                pools.recordShortfall(byteSize);
+                if (pools.recordShortfall(byteSize) && refillPools) {
+                    freeList.requestIdleAction(); // the worker refills the pool when it is idle
+                }
                 selfZeroed.incrementAndGet();
                 return chunk;
             }

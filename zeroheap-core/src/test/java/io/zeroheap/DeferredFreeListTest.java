@@ -365,6 +365,37 @@ class DeferredFreeListTest {
     }
 
     @Test
+    void requestedIdleActionShouldRunOnTheWorkerEvenWithNothingToFree() throws Exception {
+        CountDownLatch ran = new CountDownLatch(2);
+        AtomicReference<Thread> runner = new AtomicReference<>();
+        try (DeferredFreeList withIdle = DeferredFreeList.builder().workerName("idle-test")
+                .idleAction(() -> {
+                    runner.set(Thread.currentThread());
+                    ran.countDown();
+                }).build()) {
+            awaitTrue(() -> withIdle.workerThread().getState() == Thread.State.WAITING, "the worker parks");
+            long before = ran.getCount();
+            withIdle.requestIdleAction();
+            awaitTrue(() -> ran.getCount() < before, "the parked worker woke up and ran its idle action");
+            assertThat(runner.get().getName()).isEqualTo("idle-test");
+        }
+    }
+
+    @Test
+    void anIdleActionThatThrowsShouldBeCountedAndTheWorkerGoOn() throws Exception {
+        try (DeferredFreeList withIdle = DeferredFreeList.builder().workerName("idle-throws")
+                .idleAction(() -> {
+                    throw new IllegalStateException("expected by the test");
+                }).build()) {
+            withIdle.requestIdleAction();
+            awaitTrue(() -> withIdle.stats().failedIdleActions() >= 1, "the failure is counted");
+            RecordingItem item = new RecordingItem(1);
+            withIdle.defer(item);
+            awaitTrue(() -> item.frees.get() == 1, "the worker goes on freeing");
+        }
+    }
+
+    @Test
     void builderShouldRejectBadSettings() {
         assertThatThrownBy(() -> DeferredFreeList.builder().workerName(" "))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("workerName: \" \" (expected: not blank)");

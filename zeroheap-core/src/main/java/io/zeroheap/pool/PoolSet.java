@@ -105,15 +105,20 @@ public final class PoolSet implements Shrinker {
     /**
      * Books that an allocation of {@code byteSize} found its pool short and zeroed a pending
      * chunk itself; the idle worker's {@link #refill} makes up for it.
+     *
+     * @return true if this is the first shortfall since the last refill (time to ask for one)
      */
-    public void recordShortfall(long byteSize) {
+    public boolean recordShortfall(long byteSize) {
         int index = classes.indexOf(byteSize);
-        if (index >= 0) {
-            pools[index].countShortfall();
-            if (!shortSinceRefill) {
-                shortSinceRefill = true;
-            }
+        if (index < 0) {
+            return false;
         }
+        pools[index].countShortfall();
+        if (shortSinceRefill) {
+            return false;
+        }
+        shortSinceRefill = true;
+        return true;
     }
 
     /**
