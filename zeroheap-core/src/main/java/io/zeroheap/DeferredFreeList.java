@@ -409,6 +409,9 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
 
     /** Moves the whole intake onto the queue, oldest first. Caller holds lock. */
     private void takeIntake() {
+        if (intake == null) {
+            return; // a plain read first: an atomic swap would take the producers' cache line
+        }
         Item newest = (Item) INTAKE.getAndSet(this, (Item) null);
         if (newest == null) {
             return;

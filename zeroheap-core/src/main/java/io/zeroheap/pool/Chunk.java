@@ -29,7 +29,11 @@ public final class Chunk extends DeferredFreeList.Item {
     Chunk nextReturned;
     /** Guarded by the pool's lock: freed while PURGING, so the purger unmaps it when done. */
     boolean unmapWhenPurged;
-    /** Link for lists of chunks kept by their current holder (a generation's waiting list). */
+    /**
+     * Link in a generation's waiting list: written by the releasing thread before the CAS that
+     * publishes the chunk, read by the retiring thread, and walked racily by the pinned-chunk
+     * purger (which claims a chunk only under its pool's lock).
+     */
     public Chunk nextWaiting;
 
     Chunk(long address, long byteSize, long nrPages, PagePool pool, DeferredFreeList.FreeAction action) {

@@ -35,7 +35,6 @@ public final class Generation {
     }
 
     private final Arena arena = Arena.ofShared();
-    private final long createdNanos = System.nanoTime();
     /** When a retirement last found the scope held by a client; guarded by Generations. */
     long retryAfterNanos;
     /** live buffers * 2 + sealed bit. */
@@ -116,10 +115,6 @@ public final class Generation {
 
     long allocatedBytes() {
         return allocatedBytes;
-    }
-
-    long ageNanos() {
-        return System.nanoTime() - createdNanos;
     }
 
     /**
