@@ -149,8 +149,8 @@ public final class DeferredFreeDemo {
             HeapStats stats = heap.stats();
             System.out.printf("%nzeroheap system heap: %d x newArena().allocate(%d KiB), scribble, close; twice%n",
                     count, byteSize / 1024);
-            System.out.printf("  first round (fresh memory) %.1f µs per buffer, second (pooled, zeroed by the worker) "
-                    + "%.1f µs; buffers not reading zero when handed out: %d%n",
+            System.out.printf("  first round (fresh memory) %.1f µs per buffer, second (pools warm) "
+                    + "%.1f µs, scribbling included; buffers not reading zero when handed out: %d%n",
                     nanos[0] / 1e3 / count, nanos[1] / 1e3 / count, staleBuffers);
             System.out.printf("  held %d KiB = in use %d + pooled %d + pending %d; pool hits %d, misses %d; "
                     + "frees zeroed %d, given back %d%n", stats.reservedBytes() / 1024, stats.allocatedBytes() / 1024,
