@@ -532,10 +532,7 @@ public final class SystemHeap implements Heap {
          * @throws IllegalArgumentException if not positive
          */
         public Builder maxBytes(long maxBytes) {
-            if (maxBytes <= 0) {
-                throw new IllegalArgumentException("maxBytes: " + maxBytes + " (expected: > 0)");
-            }
-            this.maxBytes = maxBytes;
+            this.maxBytes = Checks.requirePositive(maxBytes, "maxBytes");
             return this;
         }
 
@@ -621,10 +618,7 @@ public final class SystemHeap implements Heap {
          * @throws IllegalArgumentException if not positive
          */
         public Builder generationMaxBuffers(long buffers) {
-            if (buffers <= 0) {
-                throw new IllegalArgumentException("generationMaxBuffers: " + buffers + " (expected: > 0)");
-            }
-            this.generationMaxBuffers = buffers;
+            this.generationMaxBuffers = Checks.requirePositive(buffers, "generationMaxBuffers");
             return this;
         }
 
@@ -636,10 +630,7 @@ public final class SystemHeap implements Heap {
          * @throws IllegalArgumentException if not positive
          */
         public Builder generationMaxBytes(long bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("generationMaxBytes: " + bytes + " (expected: > 0)");
-            }
-            this.generationMaxBytes = bytes;
+            this.generationMaxBytes = Checks.requirePositive(bytes, "generationMaxBytes");
             return this;
         }
 

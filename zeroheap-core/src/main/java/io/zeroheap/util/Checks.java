@@ -24,6 +24,18 @@ public final class Checks {
     }
 
     /**
+     * Returns {@code value} if it is positive.
+     *
+     * @throws IllegalArgumentException if {@code value <= 0}
+     */
+    public static long requirePositive(long value, String name) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+        }
+        return value;
+    }
+
+    /**
      * Returns {@code value} if it is not null.
      *
      * @throws NullPointerException naming {@code name} if {@code value} is null
