@@ -9,6 +9,8 @@
  * {@code generationMaxBytes} bytes, or when the worker is idle and the generation has freed
  * buffers waiting; the worker then pays one shared close per generation. Worst case: one
  * long-lived buffer pins the chunks of every other buffer of its generation (at most
- * {@code generationMaxBytes} plus one buffer) until it is closed. Not exported.
+ * {@code generationMaxBytes} plus one buffer) until it is closed; under pressure the
+ * {@link io.zeroheap.scope.PinnedChunkPurger} gives those pages back with
+ * {@code MADV_DONTNEED}, so pinning then costs address space, not memory. Not exported.
  */
 package io.zeroheap.scope;
