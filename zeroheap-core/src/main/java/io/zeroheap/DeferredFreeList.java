@@ -171,7 +171,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
         // Read after the push (Dekker with close(): either the final drain sees the item, or
         // this thread sees closed and frees it itself).
         if (closed) {
-            freeOnCaller(FreeReason.NORMAL, Long.MAX_VALUE, null);
+            freeOnCaller(FreeReason.NORMAL, Long.MAX_VALUE, null, false);
             return;
         }
         wakeWorker();
@@ -216,14 +216,15 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
         if (nrToScan == 0) {
             return 0;
         }
-        return freeOnCaller(FreeReason.UNDER_PRESSURE, nrToScan, null);
+        return freeOnCaller(FreeReason.UNDER_PRESSURE, nrToScan, null, false);
     }
 
     /**
      * Frees items on the calling thread with {@link FreeReason#NORMAL}, oldest first, until at
-     * least {@code nrPages} pages were freed or the list is empty: a caller that needs what the
-     * worker has not got to yet does the work itself instead of waiting for it. Never waits for
-     * the worker or for a free action running elsewhere.
+     * least {@code nrPages} pages were freed or no item is left that helpers may free: a caller
+     * that needs what the worker has not got to yet does the work itself instead of waiting
+     * for it. Items whose {@link Item#mayBeFreedByHelpers()} is false are left to the worker.
+     * Never waits for the worker or for a free action running elsewhere.
      *
      * @param nrPages pages wanted, {@code >= 0}; 0 frees nothing
      * @return pages freed
@@ -234,7 +235,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
         if (nrPages == 0) {
             return 0;
         }
-        return freeOnCaller(FreeReason.NORMAL, nrPages, null);
+        return freeOnCaller(FreeReason.NORMAL, nrPages, null, true);
     }
 
     /**
@@ -348,7 +349,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
      * Frees items on the calling thread with {@code reason} until {@code pageTarget} pages were
      * freed, the list is empty, or {@code marker} was taken (by anyone). Returns pages freed.
      */
-    private long freeOnCaller(FreeReason reason, long pageTarget, DrainMarker marker) {
+    private long freeOnCaller(FreeReason reason, long pageTarget, DrainMarker marker, boolean helping) {
         Freer freer = new Freer(Thread.currentThread());
         long freed = 0;
         boolean finishedOk = false;
@@ -362,7 +363,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
                 if (freed >= pageTarget || (marker != null && marker.taken)) {
                     return freed;
                 }
-                item = poll(freer);
+                item = helping ? pollHelpable(freer) : poll(freer);
             } finally {
                 lock.unlock();
             }
@@ -470,19 +471,52 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
             }
             pendingItems--;
             pendingPages -= item.nrPages;
-            freer.item = item;
-            freer.seq = seq;
-            freer.prev = freeingTail;
-            if (freeingTail == null) {
-                freeingHead = freer;
-            } else {
-                freeingTail.next = freer;
-            }
-            freeingTail = freer;
-            freeingItems++;
-            freeingPages += item.nrPages;
+            startFreeing(freer, item, seq);
             return item;
         }
+    }
+
+    /**
+     * Takes the oldest item that {@link Item#mayBeFreedByHelpers()} allows, skipping heavier
+     * ones (which stay in place for the worker, scanners and drains). Caller holds lock.
+     */
+    private Item pollHelpable(Freer freer) {
+        takeIntake();
+        Item before = null;
+        for (Item item = queueHead; item != null; before = item, item = item.next) {
+            if (item instanceof DrainMarker || !item.mayBeFreedByHelpers()) {
+                continue;
+            }
+            if (before == null) {
+                return poll(freer); // it is the head: the ordinary path
+            }
+            before.next = item.next;
+            if (queueTail == item) {
+                queueTail = before;
+            }
+            item.next = null;
+            item.state = Item.IDLE;
+            pendingItems--;
+            pendingPages -= item.nrPages;
+            startFreeing(freer, item, nextSeq++);
+            return item;
+        }
+        return null;
+    }
+
+    /** Records that {@code freer} runs the free action of {@code item}. Caller holds lock. */
+    private void startFreeing(Freer freer, Item item, long seq) {
+        freer.item = item;
+        freer.seq = seq;
+        freer.prev = freeingTail;
+        if (freeingTail == null) {
+            freeingHead = freer;
+        } else {
+            freeingTail.next = freer;
+        }
+        freeingTail = freer;
+        freeingItems++;
+        freeingPages += item.nrPages;
     }
 
     /** Books the end of the free action of the freer's item. Caller holds lock. */
@@ -522,7 +556,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
         DrainMarker marker = new DrainMarker();
         marker.markQueued();
         push(marker);
-        freeOnCaller(FreeReason.NORMAL, Long.MAX_VALUE, marker);
+        freeOnCaller(FreeReason.NORMAL, Long.MAX_VALUE, marker, false);
         lock.lock();
         try {
             drainWaiters++;
@@ -582,7 +616,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
         boolean ended = false;
         try {
             while (true) {
-                freeOnCaller(FreeReason.NORMAL, Long.MAX_VALUE, null);
+                freeOnCaller(FreeReason.NORMAL, Long.MAX_VALUE, null, false);
                 if (closed && !hasWork()) {
                     ended = true;
                     return;
@@ -733,6 +767,16 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
         /** Returns the action that frees this item. */
         public final FreeAction action() {
             return action;
+        }
+
+        /**
+         * Returns whether {@link DeferredFreeList#help} may free this item on a helping
+         * (allocating) thread; true unless overridden. Items whose free is heavy or must stay
+         * off hot paths (closing a shared scope) return false: only the worker, scanners,
+         * drains and closes free them.
+         */
+        public boolean mayBeFreedByHelpers() {
+            return true;
         }
 
         /**

@@ -9,7 +9,10 @@ package io.zeroheap;
  */
 public enum FreeReason {
 
-    /** The background worker, or a caller draining the list, frees the item in due course. */
+    /**
+     * The background worker frees the item in due course, or a caller that drains, closes or
+     * helps the list, or defers after it was closed.
+     */
     NORMAL,
 
     /** A shrinker frees the item because memory is needed now: give it back, don't pool it. */

@@ -23,7 +23,8 @@ public interface Heap extends AutoCloseable {
      * @throws IllegalArgumentException if {@code byteSize} is negative or larger than the heap
      *                                  could ever hold; the heap is unchanged
      * @throws HeapOutOfMemoryError     if the memory cannot be had even after reclaiming what
-     *                                  the heap's shrinkers could; the heap is unchanged
+     *                                  the heap's shrinkers could; nothing is allocated (the
+     *                                  reclaim may have given pooled and pending memory back)
      * @throws IllegalStateException    if the heap is closed
      */
     HeapBuffer allocate(long byteSize);
@@ -56,7 +57,8 @@ public interface Heap extends AutoCloseable {
      * first (given back to the OS unzeroed), then pooled pages.
      *
      * @param nrPages pages wanted, {@code >= 0}
-     * @return pages given back to the OS
+     * @return pages given back to the OS (a generation whose scope a downcall holds counts
+     *         as given back although its retirement is retried later)
      * @throws IllegalArgumentException if {@code nrPages < 0}
      * @throws IllegalStateException    if the heap is closed
      */
@@ -65,7 +67,8 @@ public interface Heap extends AutoCloseable {
     /**
      * Gives all the heap's free memory back to the OS, ends the scope of every heap buffer and
      * shared heap arena, and stops the heap's worker. Memory of buffers and arenas still open
-     * goes straight back to the OS when they are closed. Any later use of the heap throws.
+     * goes straight back to the OS when they are closed. Any later use of the heap throws,
+     * except {@link #stats()}, which still reports what is left.
      * Close a heap once other threads have stopped allocating from it: memory that an
      * allocation racing with {@code close()} maps into a pool is not given back.
      *

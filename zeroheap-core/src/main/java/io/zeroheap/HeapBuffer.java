@@ -86,7 +86,9 @@ public final class HeapBuffer implements AutoCloseable {
 
     /**
      * Drops one reference; the last one hands the memory to the heap for deferred freeing.
-     * Never waits for zeroing.
+     * With deferred frees (the default) it never zeroes or waits; with
+     * {@code deferredFree(false)} the last close of a generation's last buffer retires the
+     * generation on the calling thread (a shared-scope close and the zeroing).
      *
      * @throws IllegalStateException if the buffer is already closed
      * @apiNote A close beyond the count throws instead of passing silently, so a double

@@ -26,7 +26,8 @@ import java.util.OptionalInt;
  * @param releasedFrees      chunks given back to the OS because their pool was full or huge
  *                           ({@link FreeReason#NORMAL})
  * @param pressureFrees      chunks given back to the OS unzeroed ({@link FreeReason#UNDER_PRESSURE})
- * @param failedFrees        deferred frees whose action threw
+ * @param failedFrees        frees whose action threw: deferred items (one per chunk, or per
+ *                           generation for buffers) with deferred frees, chunks without
  * @param selfZeroedAllocations allocations that found their pool empty while chunks of their
  *                           class were pending, and zeroed one themselves rather than map
  *                           fresh memory (the worker was behind)

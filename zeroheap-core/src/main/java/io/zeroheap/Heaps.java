@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The registry of named heaps (the {@code /dev/dma_heap/<name>} idea) and the process-wide
  * system heap. Heaps built with {@link SystemHeap.Builder#register(boolean)} on (the default)
- * appear here until they are closed.
+ * appear here until they are closed; other {@link Heap} implementations added with
+ * {@link #register} stay until the process ends.
  *
  * <p>Thread-safe.
  */

@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * and pools them, and a memory source ({@code mmap} on Linux).
  *
  * <p><b>Allocation</b> pops a zeroed chunk from its size class's pool. On a miss it never
- * waits for the worker: when freed chunks of that class are pending, it frees pending chunks
- * itself ({@link DeferredFreeList#help}) and retries (zeroing a page costs ~0.04 µs here, a
+ * waits for the worker: when freed chunks of that class are pending, it frees the oldest
+ * pending chunks itself ({@link DeferredFreeList#help}; generation retirements, which close a
+ * shared scope, are left to the worker) and retries (zeroing a page costs ~0.04 µs here, a
  * fresh pre-faulted page ~0.6 µs, and memory held stays put); otherwise it maps fresh memory,
  * which reads zero. When the worker goes idle it refills the pools that missed, with fresh
  * pre-faulted chunks, so the next burst of the same sizes is served from the pool. When the budget or
@@ -196,10 +197,11 @@ public final class SystemHeap implements Heap {
     }
 
     /**
-     * Returns once everything freed before the call has been zeroed and pooled or given back:
-     * seals the current buffer generation if freed buffers wait in it, then drains the free
-     * list on the calling thread (see {@link DeferredFreeList#drain()}). For tests, benchmarks
-     * and orderly pauses; allocation never needs it.
+     * Returns once everything freed before the call has been zeroed and pooled or given back,
+     * except chunks of buffers whose generation still has a live buffer (or a scope held by a
+     * downcall): seals the current buffer generation if freed buffers wait in it, then drains
+     * the free list on the calling thread (see {@link DeferredFreeList#drain()}). For tests,
+     * benchmarks and orderly pauses; allocation never needs it.
      *
      * @throws IllegalStateException if the heap is closed
      */
@@ -236,19 +238,26 @@ public final class SystemHeap implements Heap {
                 } // else its user closed it concurrently, which released its chunks
             }
         }
-        for (Generation generation : generations.sealAll()) {
-            if (generation.tryCloseScope()) {
-                freeWaiting(generation.takeWaiting(), FreeReason.UNDER_PRESSURE);
-            } else {
-                LOG.log(System.Logger.Level.WARNING, () -> "heap '" + name + "': a buffer generation is in use"
-                        + " (a downcall or I/O on one of its segments); its memory goes back when its"
-                        + " last buffer is closed");
+        try {
+            for (Generation generation : generations.sealAll()) {
+                if (generation.tryCloseScope()) {
+                    try {
+                        freeWaiting(generation.takeWaiting(), FreeReason.UNDER_PRESSURE);
+                    } catch (RuntimeException e) { // counted by freeWaiting; go on closing
+                        LOG.log(System.Logger.Level.WARNING, () -> "heap '" + name + "': a free failed", e);
+                    }
+                } else {
+                    LOG.log(System.Logger.Level.WARNING, () -> "heap '" + name + "': a buffer generation is in"
+                            + " use (a downcall or I/O on one of its segments); its memory goes back when"
+                            + " its last buffer is closed");
+                }
             }
+        } finally {
+            if (freeList != null) {
+                freeList.close(); // frees everything pending; freeChunk gives it back since closed
+            }
+            pools.shrinkPools(Long.MAX_VALUE);
         }
-        if (freeList != null) {
-            freeList.close(); // frees everything pending; freeChunk gives it back since closed
-        }
-        pools.shrinkPools(Long.MAX_VALUE);
     }
 
     @Override
@@ -373,8 +382,7 @@ public final class SystemHeap implements Heap {
             retireNow(generation, FreeReason.NORMAL);
             return;
         }
-        freeList.defer(new DeferredFreeList.Item(generation.waitingPages(),
-                (item, reason) -> retireNow(generation, reason)));
+        freeList.defer(new Retirement(generation));
     }
 
     private void retireNow(Generation generation, FreeReason reason) {
@@ -386,6 +394,21 @@ public final class SystemHeap implements Heap {
             }
         } finally {
             retirementsInFlight.decrementAndGet();
+        }
+    }
+
+    /**
+     * The deferred retirement of a generation. It closes a shared scope (45-60 µs, a handshake
+     * with every thread), so allocating threads that help the worker leave it alone.
+     */
+    private final class Retirement extends DeferredFreeList.Item {
+        Retirement(Generation generation) {
+            super(generation.waitingPages(), (item, reason) -> retireNow(generation, reason));
+        }
+
+        @Override
+        public boolean mayBeFreedByHelpers() {
+            return false;
         }
     }
 
@@ -476,8 +499,9 @@ public final class SystemHeap implements Heap {
     /**
      * Builds a {@link SystemHeap}. Not thread-safe. Worst-case memory: the heap never holds more
      * than {@link #maxBytes} from the OS; within that, each size class pools at most
-     * {@link #poolCapBytes}, and a generation of buffers can pin up to
-     * {@link #generationMaxBytes} of freed chunks while one of its buffers stays open.
+     * {@link #poolCapBytes} (plus one chunk per freer running at once), and a generation of
+     * buffers can pin about {@link #generationMaxBytes} of freed chunks while one of its
+     * buffers stays open.
      */
     public static final class Builder {
         private String name = "system";
@@ -624,8 +648,9 @@ public final class SystemHeap implements Heap {
 
         /**
          * Sets how many bytes of buffers share one scope generation before it is sealed
-         * (default 8 MiB, below the pool cap so a retiring generation fits in its pools): the
-         * most one long-lived buffer can pin, plus that buffer.
+         * (default 8 MiB, below the pool cap so a retiring generation fits in its pools). One
+         * long-lived buffer can pin up to this plus the buffer that crossed it (which may be
+         * large) until it is closed; under pressure the pinned pages are purged.
          *
          * @throws IllegalArgumentException if not positive
          */
@@ -667,7 +692,8 @@ public final class SystemHeap implements Heap {
          * Creates the heap (and starts its worker when frees are deferred).
          *
          * @throws IllegalArgumentException if {@code register} is on and a heap of this name is
-         *                                  already registered
+         *                                  already registered, or {@code pageSize} is not a
+         *                                  multiple of the OS page size
          */
         public SystemHeap build() {
             MemorySource source = portableMemory ? new ArenaMemorySource() : MemorySource.platformDefault();

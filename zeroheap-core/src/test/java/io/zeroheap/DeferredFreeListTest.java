@@ -365,6 +365,42 @@ class DeferredFreeListTest {
     }
 
     @Test
+    void helpShouldFreeOldestItemsOnTheCallerButLeaveHeavyOnesToTheWorker() throws Exception {
+        try (WorkerGate gate = WorkerGate.holdWorker(list)) {
+            RecordingItem heavy = new RecordingItem(4) {
+                @Override
+                public boolean mayBeFreedByHelpers() {
+                    return false;
+                }
+            };
+            RecordingItem first = new RecordingItem(2);
+            RecordingItem second = new RecordingItem(2);
+            RecordingItem third = new RecordingItem(2);
+            list.defer(heavy);
+            list.defer(first);
+            list.defer(second);
+            list.defer(third);
+
+            assertThat(list.help(3)).as("whole items until the target is met").isEqualTo(4);
+
+            assertThat(heavy.frees.get()).isZero();
+            assertThat(first.lastThread).isSameAs(Thread.currentThread());
+            assertThat(first.lastReason).isEqualTo(FreeReason.NORMAL);
+            assertThat(second.frees.get()).isEqualTo(1);
+            assertThat(third.frees.get()).isZero();
+            assertThat(list.pendingPages()).isEqualTo(6);
+            assertThat(list.help(100)).as("only the helpable item is left to help with").isEqualTo(2);
+            assertThat(list.help(100)).isZero();
+            assertThat(list.help(0)).isZero();
+            assertThatThrownBy(() -> list.help(-1)).isInstanceOf(IllegalArgumentException.class);
+        }
+        list.drain();
+        DeferredFreeStats stats = list.stats();
+        assertThat(stats.pendingPages()).isZero();
+        assertBalanced(stats);
+    }
+
+    @Test
     void requestedIdleActionShouldRunOnTheWorkerEvenWithNothingToFree() throws Exception {
         CountDownLatch ran = new CountDownLatch(2);
         AtomicReference<Thread> runner = new AtomicReference<>();

@@ -269,6 +269,40 @@ abstract class HeapContractTest {
     }
 
     @Test
+    void closingTheHeapShouldEndOpenSharedArenasAndTakeBackConfinedOnesWhenClosed() {
+        Arena shared = heap.newSharedArena();
+        MemorySegment sharedSegment = shared.allocate(64 * KIB, 4096);
+        Arena confined = heap.newArena();
+        MemorySegment confinedSegment = confined.allocate(64 * KIB, 4096);
+        heap.close();
+
+        assertThat(shared.scope().isAlive()).as("the heap ended the shared arena's scope").isFalse();
+        assertThatThrownBy(() -> sharedSegment.get(ValueLayout.JAVA_BYTE, 0)).isInstanceOf(IllegalStateException.class);
+        confinedSegment.set(ValueLayout.JAVA_BYTE, 0, (byte) 1); // only its owner can end it: still usable
+        assertThat(heap.stats().allocatedBytes()).isEqualTo(heap.stats().reservedBytes()).isPositive();
+        confined.close();
+        assertThat(heap.stats().reservedBytes()).as("its memory went straight back to the OS").isZero();
+        assertThatThrownBy(() -> heap.shrink(1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(heap::newSharedArena).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(heap::drain).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void sharedArenaAllocationsShouldReadZeroAfterRecycling() {
+        for (int round = 0; round < 3; round++) {
+            Arena arena = heap.newSharedArena();
+            for (long size : new long[] {1, 2048, 4096, 100_000}) {
+                MemorySegment segment = arena.allocate(size, 16);
+                assertThat(Zero.firstNonZero(segment)).isEqualTo(-1);
+                segment.fill((byte) 0x44);
+            }
+            arena.close();
+            heap.drain();
+        }
+        Zero.assertBalanced(heap.stats());
+    }
+
+    @Test
     void allocationBeyondTheBudgetShouldFailClearlyAfterReclaiming() {
         try (SystemHeap small = variant().name("budget-" + getClass().getSimpleName()).maxBytes(2 * MIB).build()) {
             HeapBuffer a = small.allocate(MIB);

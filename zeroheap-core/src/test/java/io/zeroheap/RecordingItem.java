@@ -3,7 +3,7 @@ package io.zeroheap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** An item that records how often, why and on which thread it was freed. */
-final class RecordingItem extends DeferredFreeList.Item {
+class RecordingItem extends DeferredFreeList.Item {
 
     static final DeferredFreeList.FreeAction RECORD = (item, reason) -> ((RecordingItem) item).record(reason);
 

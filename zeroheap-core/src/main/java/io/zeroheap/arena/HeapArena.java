@@ -53,11 +53,6 @@ public final class HeapArena implements Arena {
         return new HeapArena(heap, Arena.ofShared(), null);
     }
 
-    /** Returns whether this arena is shared. */
-    public boolean isShared() {
-        return owner == null;
-    }
-
     /**
      * Returns a zeroed segment of {@code byteSize} bytes aligned to {@code byteAlignment}.
      *

@@ -208,10 +208,6 @@ public final class PagePool {
         return (long) PENDING_PAGES.getOpaque(this);
     }
 
-    /** Returns the most pages this pool keeps. */
-    long capPages() {
-        return capPages;
-    }
 
     /**
      * Hands a zeroed pending chunk back to the pool without taking the lock; it is booked

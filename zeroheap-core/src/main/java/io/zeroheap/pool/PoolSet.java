@@ -5,6 +5,7 @@ import io.zeroheap.FreeReason;
 import io.zeroheap.Shrinker;
 import io.zeroheap.os.MemoryRefusedException;
 import io.zeroheap.os.MemorySource;
+import io.zeroheap.util.Checks;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -208,11 +209,6 @@ public final class PoolSet implements Shrinker {
         chunk.pool().markPending(chunk);
     }
 
-    /** The free action of every chunk: {@link #free}. */
-    public DeferredFreeList.FreeAction freeAction() {
-        return freeAction;
-    }
-
     /**
      * Frees a pending chunk whose memory no live segment can reach any more: {@code NORMAL}
      * zeroes it and pools it (or gives it back if the pool is full); {@code UNDER_PRESSURE}
@@ -306,7 +302,7 @@ public final class PoolSet implements Shrinker {
     /** Gives pooled chunks back to the OS: {@link #shrinkPools}. */
     @Override
     public long scan(long nrToScan) {
-        return shrinkPools(nrToScan);
+        return shrinkPools(Checks.requireNonNegative(nrToScan, "nrToScan"));
     }
 
     /**

@@ -165,8 +165,4 @@ public final class Generation {
         return pages;
     }
 
-    /** Returns whether the generation's scope is still open. */
-    public boolean isAlive() {
-        return arena.scope().isAlive();
-    }
 }

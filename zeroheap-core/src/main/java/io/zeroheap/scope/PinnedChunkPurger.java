@@ -3,6 +3,7 @@ package io.zeroheap.scope;
 import io.zeroheap.Shrinker;
 import io.zeroheap.pool.Chunk;
 import io.zeroheap.pool.PoolSet;
+import io.zeroheap.util.Checks;
 
 /**
  * Under pressure, gives back the pages of freed buffers that still wait for their generation
@@ -43,9 +44,7 @@ public final class PinnedChunkPurger implements Shrinker {
 
     @Override
     public long scan(long nrToScan) {
-        if (nrToScan < 0) {
-            throw new IllegalArgumentException("nrToScan: " + nrToScan + " (expected: >= 0)");
-        }
+        Checks.requireNonNegative(nrToScan, "nrToScan");
         if (!pools.canPurge()) {
             return 0;
         }
