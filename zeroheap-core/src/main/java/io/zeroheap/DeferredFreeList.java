@@ -220,8 +220,10 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
     }
 
     /**
-     * Frees items on the calling thread with {@link FreeReason#NORMAL}, oldest first, until at
-     * least {@code nrPages} pages were freed or no item is left that helpers may free: a caller
+     * Frees items on the calling thread with {@link FreeReason#NORMAL} until at least
+     * {@code nrPages} pages were freed or no item is left that helpers may free, newest first
+     * while the newest are still on the intake (likely in the caller's cache: it may have just
+     * freed them), then oldest first: a caller
      * that needs what the worker has not got to yet does the work itself instead of waiting
      * for it. Items whose {@link Item#mayBeFreedByHelpers()} is false are left to the worker.
      * Never waits for the worker or for a free action running elsewhere.
@@ -477,10 +479,25 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
     }
 
     /**
-     * Takes the oldest item that {@link Item#mayBeFreedByHelpers()} allows, skipping heavier
-     * ones (which stay in place for the worker, scanners and drains). Caller holds lock.
+     * Takes the item a helper should free: the newest one deferred, if helpers may free it (it
+     * is likely the one the helping thread itself just freed, still in its cache, which makes
+     * zeroing it several times cheaper than zeroing a cold one); otherwise the oldest that
+     * {@link Item#mayBeFreedByHelpers()} allows, skipping heavier ones, which stay in place
+     * for the worker, scanners and drains. Caller holds lock.
      */
     private Item pollHelpable(Freer freer) {
+        Item newest;
+        while ((newest = intake) != null && !(newest instanceof DrainMarker) && newest.mayBeFreedByHelpers()) {
+            // Only lock holders take from the intake, so newest.next is stable: no ABA.
+            if (INTAKE.compareAndSet(this, newest, newest.next)) {
+                newest.next = null;
+                newest.state = Item.IDLE;
+                deferredItems++; // it skips takeIntake, which counts the others
+                deferredPages += newest.nrPages;
+                startFreeing(freer, newest, nextSeq++);
+                return newest;
+            }
+        }
         takeIntake();
         Item before = null;
         for (Item item = queueHead; item != null; before = item, item = item.next) {

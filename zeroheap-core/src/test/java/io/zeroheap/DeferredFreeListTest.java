@@ -365,7 +365,7 @@ class DeferredFreeListTest {
     }
 
     @Test
-    void helpShouldFreeOldestItemsOnTheCallerButLeaveHeavyOnesToTheWorker() throws Exception {
+    void helpShouldFreeNewestItemsOnTheCallerButLeaveHeavyOnesToTheWorker() throws Exception {
         try (WorkerGate gate = WorkerGate.holdWorker(list)) {
             RecordingItem heavy = new RecordingItem(4) {
                 @Override
@@ -384,11 +384,13 @@ class DeferredFreeListTest {
             assertThat(list.help(3)).as("whole items until the target is met").isEqualTo(4);
 
             assertThat(heavy.frees.get()).isZero();
-            assertThat(first.lastThread).isSameAs(Thread.currentThread());
-            assertThat(first.lastReason).isEqualTo(FreeReason.NORMAL);
+            assertThat(third.lastThread).as("newest first: still in the helper's cache")
+                    .isSameAs(Thread.currentThread());
+            assertThat(third.lastReason).isEqualTo(FreeReason.NORMAL);
             assertThat(second.frees.get()).isEqualTo(1);
-            assertThat(third.frees.get()).isZero();
+            assertThat(first.frees.get()).isZero();
             assertThat(list.pendingPages()).isEqualTo(6);
+            assertBalanced(list.stats());
             assertThat(list.help(100)).as("only the helpable item is left to help with").isEqualTo(2);
             assertThat(list.help(100)).isZero();
             assertThat(list.help(0)).isZero();
