@@ -233,11 +233,26 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
      * @throws IllegalArgumentException if {@code nrPages < 0}
      */
     public long help(long nrPages) {
+        return help(nrPages, false);
+    }
+
+    /**
+     * Like {@link #help(long)}, but with {@code heavyToo} also frees items whose
+     * {@link Item#mayBeFreedByHelpers()} is false once no lighter one is left: for a caller
+     * that would rather pay for them than let memory pile up.
+     *
+     * @throws IllegalArgumentException if {@code nrPages < 0}
+     */
+    public long help(long nrPages, boolean heavyToo) {
         Checks.requireNonNegative(nrPages, "nrPages");
         if (nrPages == 0) {
             return 0;
         }
-        return freeOnCaller(FreeReason.NORMAL, nrPages, null, true);
+        long freed = freeOnCaller(FreeReason.NORMAL, nrPages, null, true);
+        if (heavyToo && freed < nrPages) {
+            freed += freeOnCaller(FreeReason.NORMAL, nrPages - freed, null, false);
+        }
+        return freed;
     }
 
     /**

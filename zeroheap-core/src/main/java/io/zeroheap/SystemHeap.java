@@ -30,9 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * and pools them, and a memory source ({@code mmap} on Linux).
  *
  * <p><b>Allocation</b> pops a zeroed chunk from its size class's pool. On a miss it never
- * waits for the worker: when freed chunks of that class are pending, it frees the oldest
- * pending chunks itself ({@link DeferredFreeList#help}; generation retirements, which close a
- * shared scope, are left to the worker) and retries (zeroing a page costs ~0.04 µs here, a
+ * waits for the worker: when freed chunks of that class are pending, it frees pending chunks
+ * itself ({@link DeferredFreeList#help}; generation retirements, which close a shared scope,
+ * are left to the worker unless that class's pending chunks pile up past half its pool cap,
+ * which bounds memory when the worker cannot keep up) and retries (zeroing a page costs ~0.04 µs here, a
  * fresh pre-faulted page ~0.6 µs, and memory held stays put); otherwise it maps fresh memory,
  * which reads zero. When the worker goes idle it refills the pools that missed, with fresh
  * pre-faulted chunks, so the next burst of the same sizes is served from the pool. When the budget or
@@ -284,7 +285,7 @@ public final class SystemHeap implements Heap {
         long chunkPages = pools.chunkPages(byteSize);
         if (freeList != null && pools.hasPending(byteSize)) {
             generations.sealIfWaiting();
-            freeList.help(chunkPages);
+            freeList.help(chunkPages, pools.pendingPilingUp(byteSize));
             chunk = pools.retryPooled(byteSize);
             if (chunk != null) {
                 if (pools.recordShortfall(byteSize) && refillPools) {

@@ -269,6 +269,24 @@ abstract class HeapContractTest {
     }
 
     @Test
+    void memoryHeldShouldStayBoundedWhenBuffersAreFreedFasterThanTheWorkerZeroes() {
+        long maxHeld = 0;
+        for (int i = 0; i < 10_000; i++) { // a tight allocate-touch-free loop: the worker falls behind
+            try (HeapBuffer buffer = heap.allocate(MIB)) {
+                MemorySegment segment = buffer.segment();
+                for (long offset = 0; offset < MIB; offset += 4096) {
+                    segment.set(ValueLayout.JAVA_LONG, offset, offset);
+                }
+            }
+            if (i % 100 == 0) {
+                maxHeld = Math.max(maxHeld, heap.stats().reservedBytes());
+            }
+        }
+        // pool cap (32 MiB) + pending up to half of it before allocations help + generations
+        assertThat(maxHeld).as("most bytes held in a 1 MiB loop").isLessThanOrEqualTo(128 * MIB);
+    }
+
+    @Test
     void closingTheHeapShouldEndOpenSharedArenasAndTakeBackConfinedOnesWhenClosed() {
         Arena shared = heap.newSharedArena();
         MemorySegment sharedSegment = shared.allocate(64 * KIB, 4096);

@@ -203,6 +203,11 @@ public final class PagePool {
                 && (long) POOLED_PAGES.getOpaque(this) + returned.pagesEstimate() + chunk.nrPages() <= capPages;
     }
 
+    /** Returns the most pages this pool keeps. */
+    long capPages() {
+        return capPages;
+    }
+
     /** Returns the pending pages of this class, read without the lock (an estimate). */
     long pendingPagesEstimate() {
         return (long) PENDING_PAGES.getOpaque(this);

@@ -160,6 +160,16 @@ public final class PoolSet implements Shrinker {
     }
 
     /**
+     * Whether freed chunks of the class that serves {@code byteSize} pile up: more than half of
+     * what its pool may keep is pending. An allocation then frees even heavy pending items
+     * (generation retirements) itself, which bounds memory when the worker cannot keep up.
+     */
+    public boolean pendingPilingUp(long byteSize) {
+        int index = classes.indexOf(byteSize);
+        return index >= 0 && pools[index].pendingPagesEstimate() * 2 > pools[index].capPages();
+    }
+
+    /**
      * Fills each pool back up with fresh, pre-faulted chunks for the allocations that found it
      * short since the last refill (capped by the pool cap, and never above half the budget, so
      * allocations near the budget do not compete with it), so the next burst of the same size
