@@ -6,6 +6,8 @@ import io.zeroheap.util.Checks;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -102,6 +104,8 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
     private volatile Thread worker;
 
     private final ReentrantLock lock = new ReentrantLock();
+    /** Counted down once the first worker has applied its niceness; build() waits for it. */
+    private final CountDownLatch workerStarted = new CountDownLatch(1);
     /** Signalled when an item finishes freeing while a drain is waiting. */
     private final Condition freeFinished = lock.newCondition();
 
@@ -631,6 +635,26 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
         thread.start();
     }
 
+    /**
+     * Waits (up to a second) until the worker has set its priority, so that stats read right
+     * after {@code build()} report it; a worker that is slow to start is not an error.
+     */
+    private void awaitWorkerStarted() {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (true) {
+            try {
+                workerStarted.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void runWorker() {
         OptionalInt nice = NativeThreads.setCurrentThreadNice(workerNice);
         long tid = NativeThreads.currentThreadId();
@@ -641,6 +665,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
         } finally {
             lock.unlock();
         }
+        workerStarted.countDown();
         if (nice.isEmpty()) {
             LOG.log(System.Logger.Level.DEBUG, () -> workerName
                     + ": native niceness not available here; running at Thread.MIN_PRIORITY only");
@@ -927,11 +952,13 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
         }
 
         /**
-         * Creates the list and starts its worker.
+         * Creates the list, starts its worker and waits (up to a second) until the worker has
+         * set its priority, so {@link DeferredFreeList#stats()} reports it from the start.
          */
         public DeferredFreeList build() {
             DeferredFreeList list = new DeferredFreeList(this);
             list.startWorker();
+            list.awaitWorkerStarted();
             return list;
         }
     }
