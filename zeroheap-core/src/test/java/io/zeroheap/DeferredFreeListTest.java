@@ -434,6 +434,26 @@ class DeferredFreeListTest {
     }
 
     @Test
+    void deferShouldNotAllocate() throws Exception {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        RecordingItem[] items = new RecordingItem[1024];
+        for (int i = 0; i < items.length; i++) {
+            items[i] = new RecordingItem(1);
+        }
+        long self = Thread.currentThread().threadId();
+        long allocated = 0;
+        for (int round = 0; round < 20; round++) { // the last rounds run compiled code
+            long before = threads.getThreadAllocatedBytes(self);
+            for (RecordingItem item : items) {
+                list.defer(item);
+            }
+            allocated = threads.getThreadAllocatedBytes(self) - before;
+            list.drain();
+        }
+        assertThat(allocated).as("bytes allocated by 1024 defers").isLessThan(1024);
+    }
+
+    @Test
     void builderShouldRejectBadSettings() {
         assertThatThrownBy(() -> DeferredFreeList.builder().workerName(" "))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("workerName: \" \" (expected: not blank)");

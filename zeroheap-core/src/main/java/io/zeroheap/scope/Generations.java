@@ -136,8 +136,11 @@ public final class Generations {
     }
 
     private void seal(Generation generation) {
+        // Seal before detaching: from the moment it is no longer current, a generation that is
+        // due to retire shows as such to retirementPending() (drain waits on it).
+        boolean due = generation.seal();
         detach(generation);
-        if (generation.seal()) {
+        if (due) {
             retired(generation);
         }
     }

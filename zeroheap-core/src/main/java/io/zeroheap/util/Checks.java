@@ -1,7 +1,5 @@
 package io.zeroheap.util;
 
-import java.util.Objects;
-
 /**
  * Argument checks whose messages name the argument, the value and what was expected, as in
  * {@code nrPages: -1 (expected: >= 0)}. Thread-safe (stateless).
@@ -41,7 +39,10 @@ public final class Checks {
      * @throws NullPointerException naming {@code name} if {@code value} is null
      */
     public static <T> T requireNonNull(T value, String name) {
-        return Objects.requireNonNull(value, () -> name + ": null (expected: non-null)");
+        if (value == null) { // no message supplier: hot paths (defer) must not allocate
+            throw new NullPointerException(name + ": null (expected: non-null)");
+        }
+        return value;
     }
 
     /**
