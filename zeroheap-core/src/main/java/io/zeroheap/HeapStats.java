@@ -31,6 +31,8 @@ import java.util.OptionalInt;
  * @param selfZeroedAllocations allocations that found their pool empty while chunks of their
  *                           class were pending, and zeroed one themselves rather than map
  *                           fresh memory (the worker was behind)
+ * @param scopeCloseRetries  retirements of a buffer generation put off because a client held
+ *                           its scope (a downcall or I/O on a stale segment)
  * @param shrinkCalls        calls to {@link Heap#shrink} and allocation-time reclaims
  * @param shrunkPages        pages those calls gave back
  * @param allocationFailures allocations that failed with {@link HeapOutOfMemoryError}
@@ -55,6 +57,7 @@ public record HeapStats(
         long pressureFrees,
         long failedFrees,
         long selfZeroedAllocations,
+        long scopeCloseRetries,
         long shrinkCalls,
         long shrunkPages,
         long allocationFailures,

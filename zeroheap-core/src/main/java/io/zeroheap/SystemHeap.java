@@ -55,6 +55,8 @@ public final class SystemHeap implements Heap {
     private static final VarHandle CLOSED;
     /** Above this a size cannot be meant (the x86-64 user address space is 128 TiB). */
     private static final long MAX_BYTE_SIZE = 1L << 47;
+    /** How long drain() keeps retrying a retirement whose scope a downcall holds. */
+    private static final long DRAIN_RETRY_NANOS = 100_000_000;
 
     static {
         try {
@@ -77,6 +79,7 @@ public final class SystemHeap implements Heap {
     private final AtomicLong shrunkPages = new AtomicLong();
     private final AtomicLong allocationFailures = new AtomicLong();
     private final AtomicLong selfZeroed = new AtomicLong();
+    private final AtomicLong scopeCloseRetries = new AtomicLong();
     /** Generations handed to retirement whose retirement has not finished; for drain(). */
     private final AtomicLong retirementsInFlight = new AtomicLong();
     private final AtomicLong syncFailedFrees = new AtomicLong();
@@ -194,7 +197,7 @@ public final class SystemHeap implements Heap {
         return new HeapStats(name, pools.source().name(), freeList != null, pageSize, pools.maxBytes(),
                 allocated * pageSize, pooled * pageSize, pending * pageSize, reserved * pageSize,
                 purged * pageSize, hits, misses, zeroed, released, pressure, failed,
-                selfZeroed.get(), shrinkCalls.get(), shrunkPages.get(), allocationFailures.get(), nice, classes);
+                selfZeroed.get(), scopeCloseRetries.get(), shrinkCalls.get(), shrunkPages.get(), allocationFailures.get(), nice, classes);
     }
 
     /**
@@ -208,14 +211,23 @@ public final class SystemHeap implements Heap {
      */
     public void drain() {
         requireOpen();
+        long deadline = System.nanoTime() + DRAIN_RETRY_NANOS;
+        boolean again;
         do {
             generations.sealIfWaiting();
+            generations.retryNow();
             if (freeList != null) {
                 freeList.drain();
             }
             // The idle worker may have sealed a generation and deferred its retirement after
-            // our drain marker: go round until no retirement is in flight.
-        } while (retirementsInFlight.get() > 0 || generations.retirementPending());
+            // our drain marker: go round until no retirement is in flight. A scope that a
+            // downcall holds is retried for up to DRAIN_RETRY_NANOS, then left for later.
+            again = retirementsInFlight.get() > 0 || generations.retirementPending()
+                    || (generations.hasRetries() && System.nanoTime() - deadline < 0);
+            if (again && generations.hasRetries()) {
+                Thread.onSpinWait();
+            }
+        } while (again);
     }
 
     /**
@@ -391,6 +403,7 @@ public final class SystemHeap implements Heap {
             if (generation.tryCloseScope()) {
                 freeWaiting(generation.takeWaiting(), reason);
             } else {
+                scopeCloseRetries.incrementAndGet();
                 generations.retryLater(generation); // a stale segment is in a downcall: later
             }
         } finally {

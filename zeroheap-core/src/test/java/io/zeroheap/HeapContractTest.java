@@ -402,6 +402,7 @@ abstract class HeapContractTest {
         Zero.assertBalanced(held);
         assertThat(held.pendingBytes()).as("the chunk waits, neither lost nor recycled").isGreaterThanOrEqualTo(4096);
         assertThat(held.failedFrees()).isZero();
+        assertThat(held.scopeCloseRetries()).as("the retirement was put off, not failed").isPositive();
 
         sleeper.get(10, TimeUnit.SECONDS);
         Thread.sleep(20); // past the retry delay

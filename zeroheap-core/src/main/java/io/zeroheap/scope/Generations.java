@@ -104,6 +104,20 @@ public final class Generations {
         retries.add(generation);
     }
 
+    /** Retires again, at once, every generation waiting to retry; for drains. */
+    public void retryNow() {
+        Generation generation;
+        int n = retries.size();
+        for (int i = 0; i < n && (generation = retries.poll()) != null; i++) {
+            retired(generation);
+        }
+    }
+
+    /** Returns whether generations wait to retry their retirement. */
+    public boolean hasRetries() {
+        return !retries.isEmpty();
+    }
+
     private void retryDue() {
         int n = retries.size();
         for (int i = 0; i < n; i++) {
