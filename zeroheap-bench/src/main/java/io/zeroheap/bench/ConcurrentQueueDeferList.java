@@ -1,6 +1,5 @@
 package io.zeroheap.bench;
 
-import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,30 +18,17 @@ import java.util.concurrent.locks.LockSupport;
  * producers have stopped), which spares nothing on the {@code defer} path: both read a
  * volatile {@code closed} once.
  */
-final class ConcurrentQueueDeferList implements DeferTarget<PeerItem> {
-
-    private static final PeerItem.FreeAction NO_OP = item -> { };
+final class ConcurrentQueueDeferList extends PeerDeferList {
 
     private final ConcurrentLinkedQueue<PeerItem> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong pendingPages = new AtomicLong();
     /** True while the consumer is parked or about to park; cleared by whoever wakes it. */
     private final AtomicBoolean consumerParked = new AtomicBoolean();
     private volatile boolean closed;
-    private volatile int consumerNice = -1;
     private final Thread consumer;
 
     ConcurrentQueueDeferList() {
         consumer = ConsumerThreads.start("clq-deferred-free", this::runConsumer);
-    }
-
-    @Override
-    public PeerItem newItem(long nrPages) {
-        return new PeerItem(nrPages, NO_OP);
-    }
-
-    @Override
-    public boolean isPending(PeerItem item) {
-        return item.isPending();
     }
 
     @Override
@@ -64,12 +50,6 @@ final class ConcurrentQueueDeferList implements DeferTarget<PeerItem> {
     }
 
     @Override
-    public OptionalInt consumerNice() {
-        int nice = consumerNice;
-        return nice < 0 ? OptionalInt.empty() : OptionalInt.of(nice);
-    }
-
-    @Override
     public void close() {
         if (closed) {
             throw new IllegalStateException("list: already closed");
@@ -77,11 +57,11 @@ final class ConcurrentQueueDeferList implements DeferTarget<PeerItem> {
         closed = true;
         consumerParked.set(false);
         LockSupport.unpark(consumer);
-        SynchronizedDeferList.joinUninterruptibly(consumer);
+        joinUninterruptibly(consumer);
     }
 
     private void runConsumer() {
-        consumerNice = ConsumerThreads.lowerCurrentThreadPriority().orElse(-1);
+        lowerConsumerPriority();
         while (true) {
             PeerItem item = queue.poll();
             if (item != null) {

@@ -1,6 +1,5 @@
 package io.zeroheap.bench;
 
-import java.util.OptionalInt;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -14,9 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * no wake-up is lost because the consumer re-checks the list under the lock before awaiting.
  * {@link #close()} lets the consumer free what is left, then joins it.
  */
-final class ReentrantLockDeferList implements DeferTarget<PeerItem> {
-
-    private static final PeerItem.FreeAction NO_OP = item -> { };
+final class ReentrantLockDeferList extends PeerDeferList {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition nonEmpty = lock.newCondition();
@@ -25,21 +22,10 @@ final class ReentrantLockDeferList implements DeferTarget<PeerItem> {
     private long pendingPages;
     private boolean consumerWaiting;
     private boolean closed;
-    private volatile int consumerNice = -1;
     private final Thread consumer;
 
     ReentrantLockDeferList() {
         consumer = ConsumerThreads.start("reentrantlock-deferred-free", this::runConsumer);
-    }
-
-    @Override
-    public PeerItem newItem(long nrPages) {
-        return new PeerItem(nrPages, NO_OP);
-    }
-
-    @Override
-    public boolean isPending(PeerItem item) {
-        return item.isPending();
     }
 
     @Override
@@ -77,12 +63,6 @@ final class ReentrantLockDeferList implements DeferTarget<PeerItem> {
     }
 
     @Override
-    public OptionalInt consumerNice() {
-        int nice = consumerNice;
-        return nice < 0 ? OptionalInt.empty() : OptionalInt.of(nice);
-    }
-
-    @Override
     public void close() {
         lock.lock();
         try {
@@ -94,11 +74,11 @@ final class ReentrantLockDeferList implements DeferTarget<PeerItem> {
         } finally {
             lock.unlock();
         }
-        SynchronizedDeferList.joinUninterruptibly(consumer);
+        joinUninterruptibly(consumer);
     }
 
     private void runConsumer() {
-        consumerNice = ConsumerThreads.lowerCurrentThreadPriority().orElse(-1);
+        lowerConsumerPriority();
         while (true) {
             PeerItem item;
             lock.lock();

@@ -1,6 +1,5 @@
 package io.zeroheap.bench;
 
-import java.util.OptionalInt;
 
 /**
  * Peer of {@link io.zeroheap.DeferredFreeList} in {@link DeferBenchmark}: the seed's design in
@@ -12,9 +11,7 @@ import java.util.OptionalInt;
  * {@code lock}; the monitor's wait/notify cannot lose a wake-up because the waiter re-checks the
  * list under the same monitor. {@link #close()} lets the consumer free what is left, then joins it.
  */
-final class SynchronizedDeferList implements DeferTarget<PeerItem> {
-
-    private static final PeerItem.FreeAction NO_OP = item -> { };
+final class SynchronizedDeferList extends PeerDeferList {
 
     private final Object lock = new Object();
     private PeerItem head;
@@ -22,21 +19,10 @@ final class SynchronizedDeferList implements DeferTarget<PeerItem> {
     private long pendingPages;
     private boolean consumerWaiting;
     private boolean closed;
-    private volatile int consumerNice = -1;
     private final Thread consumer;
 
     SynchronizedDeferList() {
         consumer = ConsumerThreads.start("synchronized-deferred-free", this::runConsumer);
-    }
-
-    @Override
-    public PeerItem newItem(long nrPages) {
-        return new PeerItem(nrPages, NO_OP);
-    }
-
-    @Override
-    public boolean isPending(PeerItem item) {
-        return item.isPending();
     }
 
     @Override
@@ -68,12 +54,6 @@ final class SynchronizedDeferList implements DeferTarget<PeerItem> {
     }
 
     @Override
-    public OptionalInt consumerNice() {
-        int nice = consumerNice;
-        return nice < 0 ? OptionalInt.empty() : OptionalInt.of(nice);
-    }
-
-    @Override
     public void close() {
         synchronized (lock) {
             if (closed) {
@@ -86,7 +66,7 @@ final class SynchronizedDeferList implements DeferTarget<PeerItem> {
     }
 
     private void runConsumer() {
-        consumerNice = ConsumerThreads.lowerCurrentThreadPriority().orElse(-1);
+        lowerConsumerPriority();
         while (true) {
             PeerItem item;
             synchronized (lock) {
@@ -111,21 +91,6 @@ final class SynchronizedDeferList implements DeferTarget<PeerItem> {
                 pendingPages -= item.nrPages;
             }
             item.free();
-        }
-    }
-
-    static void joinUninterruptibly(Thread thread) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 }
