@@ -1,6 +1,7 @@
 package io.zeroheap.arena;
 
 import io.zeroheap.pool.Chunk;
+import io.zeroheap.util.Checks;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -64,12 +65,8 @@ public final class HeapArena implements Arena {
      */
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
-        if (byteSize < 0) {
-            throw new IllegalArgumentException("byteSize: " + byteSize + " (expected: >= 0)");
-        }
-        if (byteAlignment <= 0 || Long.bitCount(byteAlignment) != 1) {
-            throw new IllegalArgumentException("byteAlignment: " + byteAlignment + " (expected: a power of two > 0)");
-        }
+        Checks.requireNonNegative(byteSize, "byteSize");
+        Checks.requirePowerOfTwo(byteAlignment, "byteAlignment");
         if (byteAlignment > pageSize) {
             throw new IllegalArgumentException("byteAlignment: " + byteAlignment
                     + " (expected: <= the page size " + pageSize + ", which every chunk is aligned to)");

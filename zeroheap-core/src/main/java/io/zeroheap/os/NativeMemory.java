@@ -10,7 +10,6 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
-import java.util.Locale;
 
 /**
  * Linux {@code mmap}, {@code munmap}, {@code madvise}, {@code memset} and page size through
@@ -104,7 +103,7 @@ final class NativeMemory {
                            StructLayout callStateLayout, VarHandle errno) {
 
         static Handles lookup() {
-            if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+            if (!Linux.isCurrentOs()) {
                 return null;
             }
             try {

@@ -5,7 +5,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -83,7 +82,7 @@ public final class NativeThreads {
     private record Handles(MethodHandle gettid, MethodHandle setpriority) {
 
         static Optional<Handles> lookup() {
-            if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+            if (!Linux.isCurrentOs()) {
                 return Optional.empty();
             }
             try {

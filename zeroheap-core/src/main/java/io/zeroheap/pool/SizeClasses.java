@@ -27,9 +27,7 @@ public final class SizeClasses {
      *                                  {@code maxClassByteSize < pageSize}
      */
     public SizeClasses(long pageSize, long maxClassByteSize) {
-        if (pageSize <= 0 || Long.bitCount(pageSize) != 1) {
-            throw new IllegalArgumentException("pageSize: " + pageSize + " (expected: a power of two > 0)");
-        }
+        Checks.requirePowerOfTwo(pageSize, "pageSize");
         if (maxClassByteSize < pageSize) {
             throw new IllegalArgumentException("maxClassByteSize: " + maxClassByteSize
                     + " (expected: >= pageSize " + pageSize + ")");

@@ -22,6 +22,18 @@ public final class Checks {
     }
 
     /**
+     * Returns {@code value} if it is a power of two greater than zero.
+     *
+     * @throws IllegalArgumentException if it is not
+     */
+    public static long requirePowerOfTwo(long value, String name) {
+        if (value <= 0 || Long.bitCount(value) != 1) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: a power of two > 0)");
+        }
+        return value;
+    }
+
+    /**
      * Returns {@code value} if it is positive.
      *
      * @throws IllegalArgumentException if {@code value <= 0}
