@@ -370,6 +370,15 @@ public final class SystemHeap implements Heap {
 
     private void requireValidSize(long byteSize) {
         Checks.requireNonNegative(byteSize, "byteSize");
+        if (byteSize <= MAX_BYTE_SIZE) {
+            // A chunk wastes under a quarter of itself, so it is smaller than 4/3 of the size
+            // rounded to pages: only sizes near the budget need the exact class lookup (a
+            // binary search), which keeps it off the allocation fast path.
+            long rounded = pools.classes().roundToPages(byteSize);
+            if (rounded + rounded / 3 + pools.classes().pageSize() <= pools.maxBytes()) {
+                return;
+            }
+        }
         if (byteSize > MAX_BYTE_SIZE || pools.chunkByteSize(byteSize) > pools.maxBytes()) {
             throw new IllegalArgumentException("byteSize: " + byteSize + " (expected: at most "
                     + Math.min(MAX_BYTE_SIZE, pools.maxBytes()) + " after rounding up to its size class ("
