@@ -1,0 +1,105 @@
+package io.zeroheap.cli;
+
+import picocli.CommandLine;
+
+import java.lang.foreign.Arena;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** The allocators {@code zeroheap bench} can measure, by command-line id. */
+public enum AllocatorKind {
+    /** {@code heap.newArena()}: the reference the other allocators are compared with. */
+    ZEROHEAP_ARENA("zeroheap-arena", "zeroheap newArena()", true),
+    /** {@code heap.allocate(size)}: a refcounted {@code HeapBuffer}. */
+    ZEROHEAP_BUFFER("zeroheap-buffer", "zeroheap HeapBuffer", true),
+    /** {@code newArena()} on a heap built with {@code deferredFree(false)}: zeroing on the freeing thread. */
+    ZEROHEAP_SYNC_ARENA("zeroheap-sync-arena", "zeroheap deferredFree(false) arena", true),
+    /** {@code allocate(size)} on a heap built with {@code deferredFree(false)}. */
+    ZEROHEAP_SYNC_BUFFER("zeroheap-sync-buffer", "zeroheap deferredFree(false) buffer", true),
+    /** {@code Arena.ofConfined()} per buffer. */
+    CONFINED_ARENA("confined-arena", "Arena.ofConfined()", true),
+    /** {@code Arena.ofShared()} per buffer. */
+    SHARED_ARENA("shared-arena", "Arena.ofShared()", true),
+    /** {@code ByteBuffer.allocateDirect}, freed by the GC. */
+    ALLOCATE_DIRECT("allocate-direct", "ByteBuffer.allocateDirect", true),
+    /** Netty pooled direct buffers: not zeroed. */
+    NETTY_STALE("netty-stale", "Netty pooled (stale data)", false),
+    /** Netty pooled direct buffers plus {@code setZero}. */
+    NETTY_ZEROED("netty-zeroed", "Netty pooled + setZero", true);
+
+    private final String id;
+    private final String label;
+    private final boolean zeroed;
+
+    AllocatorKind(String id, String label, boolean zeroed) {
+        this.id = id;
+        this.label = label;
+        this.zeroed = zeroed;
+    }
+
+    /** The command-line id, e.g. {@code zeroheap-arena}. */
+    public String id() {
+        return id;
+    }
+
+    /** The label in tables and charts, e.g. {@code zeroheap newArena()}. */
+    public String label() {
+        return label;
+    }
+
+    /** Whether every buffer it hands out reads zero. */
+    public boolean zeroed() {
+        return zeroed;
+    }
+
+    /** Whether it is one of zeroheap's own allocators. */
+    public boolean isZeroheap() {
+        return id.startsWith("zeroheap-");
+    }
+
+    /** Creates a fresh instance (a zeroheap allocator builds its own, unregistered heap). */
+    public Allocator create() {
+        return switch (this) {
+            case ZEROHEAP_ARENA -> new HeapArenaAllocator("bench-arena", true);
+            case ZEROHEAP_BUFFER -> new HeapBufferAllocator("bench-buffer", true);
+            case ZEROHEAP_SYNC_ARENA -> new HeapArenaAllocator("bench-sync-arena", false);
+            case ZEROHEAP_SYNC_BUFFER -> new HeapBufferAllocator("bench-sync-buffer", false);
+            case CONFINED_ARENA -> new JdkArenaAllocator(Arena::ofConfined);
+            case SHARED_ARENA -> new JdkArenaAllocator(Arena::ofShared);
+            case ALLOCATE_DIRECT -> new DirectBufferAllocator();
+            case NETTY_STALE -> new NettyAllocator(false);
+            case NETTY_ZEROED -> new NettyAllocator(true);
+        };
+    }
+
+    /**
+     * Finds a kind by id.
+     *
+     * @throws IllegalArgumentException if no kind has that id
+     */
+    public static AllocatorKind byId(String id) {
+        for (AllocatorKind kind : values()) {
+            if (kind.id.equals(id)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("unknown allocator '" + id + "' (expected one of: " + ids() + ")");
+    }
+
+    /** All ids, comma-separated, in order. */
+    public static String ids() {
+        return Arrays.stream(values()).map(AllocatorKind::id).collect(Collectors.joining(", "));
+    }
+
+    /** Picocli's converter: an unknown id is a usage error (exit code 2). */
+    public static final class Converter implements CommandLine.ITypeConverter<AllocatorKind> {
+        @Override
+        public AllocatorKind convert(String value) {
+            try {
+                return byId(value.strip());
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

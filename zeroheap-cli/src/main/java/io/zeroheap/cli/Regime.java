@@ -1,0 +1,20 @@
+package io.zeroheap.cli;
+
+/** How {@code zeroheap bench} paces its operations. */
+public enum Regime {
+    /** Short bursts of buffers one after the other, idle time in between (the worker catches up). */
+    BURST("burst"),
+    /** One buffer after the other in a tight loop: the worker races the allocating thread. */
+    SUSTAINED("sustained");
+
+    private final String id;
+
+    Regime(String id) {
+        this.id = id;
+    }
+
+    /** The command-line id. */
+    public String id() {
+        return id;
+    }
+}

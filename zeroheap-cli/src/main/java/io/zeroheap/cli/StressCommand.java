@@ -1,0 +1,151 @@
+package io.zeroheap.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code zeroheap stress}: threads allocate, check, write, hand over and free buffers of random
+ * sizes under a budget while the accounting identity is checked; exits 1 at the first
+ * violation, saying what was seen. Turns the options into a {@link StressConfig} and runs a
+ * {@link StressRun}.
+ *
+ * <p>{@code --inject-fault=zero|accounting} is hidden and TEST ONLY: see {@link FaultInjection}.
+ */
+@Command(name = "stress",
+        mixinStandardHelpOptions = true,
+        header = "Threads allocate, check, hand over and free buffers under a budget; exits 1 at the first violation.",
+        sortOptions = false,
+        description = {
+            "Threads allocate buffers of random sizes (log-uniform) from one heap with a budget, check that each reads "
+                    + "zero, write into it, then free it, keep it a while, or hand it (or a retained extra reference) to "
+                    + "another thread, which checks that what its owner wrote is intact before freeing it. One allocation "
+                    + "in four uses a confined heap arena.",
+            "Every interval the accounting identity (allocated + pooled + pending == reserved, within the budget, no "
+                    + "failed frees) is checked on a HeapStats snapshot and a live line shows allocations/s, memory in use, "
+                    + "pooled, pending and RSS. At the end, with everything freed and the heap drained, nothing may be "
+                    + "left allocated or pending.",
+            "Exits 1 at the first violation, saying what was seen; 0 if there was none."
+        })
+public final class StressCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", defaultValue = "4",
+            description = "Allocating threads. Default: ${DEFAULT-VALUE}.")
+    int threads;
+
+    @Option(names = {"-d", "--duration"}, paramLabel = "DURATION", defaultValue = "10s", converter = Durations.Converter.class,
+            description = "How long to run (e.g. 30s, 2m). Default: ${DEFAULT-VALUE}.")
+    Duration duration;
+
+    @Option(names = "--max-bytes", paramLabel = "SIZE", defaultValue = "256M", converter = ByteSizes.Converter.class,
+            description = "The heap's budget (SystemHeap maxBytes). Default: ${DEFAULT-VALUE}.")
+    long maxBytes;
+
+    @Option(names = "--min-size", paramLabel = "SIZE", defaultValue = "64", converter = ByteSizes.Converter.class,
+            description = "The smallest buffer. Default: ${DEFAULT-VALUE} bytes.")
+    long minSize;
+
+    @Option(names = "--max-size", paramLabel = "SIZE", defaultValue = "4M", converter = ByteSizes.Converter.class,
+            description = "The largest buffer. Default: ${DEFAULT-VALUE}.")
+    long maxSize;
+
+    @Option(names = "--full-check-below", paramLabel = "SIZE", defaultValue = "256K", converter = ByteSizes.Converter.class,
+            description = "Buffers up to this size are checked (and written) in full; larger ones in their first and last "
+                    + "64 KiB and the first 64 bytes of every 4 KiB page in between. At least 128K. Default: ${DEFAULT-VALUE}.")
+    long fullCheckBelow;
+
+    @Option(names = "--queue-depth", paramLabel = "N", defaultValue = "16",
+            description = "Buffers each thread's inbox holds. Default: ${DEFAULT-VALUE}.")
+    int queueDepth;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the random choices. Default: a new one, printed.")
+    Long seed;
+
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s", converter = Durations.Converter.class,
+            description = "How often to check the accounting identity and draw the live line. Default: ${DEFAULT-VALUE}.")
+    Duration interval;
+
+    @Option(names = "--deferred-free", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Defer frees to the heap's worker (--no-deferred-free: zero on the freeing thread). Default: deferred.")
+    boolean deferredFree;
+
+    @Option(names = "--progress", negatable = true,
+            description = "Redraw the live line in place on standard error. Default: only when a console is attached; "
+                    + "otherwise one line per interval on standard output.")
+    Boolean progress;
+
+    @Option(names = "--inject-fault", hidden = true, paramLabel = "zero|accounting",
+            description = "TEST ONLY: corrupt what the run checks, to see a violation reported.")
+    FaultInjection fault;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        StressConfig config = config();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        boolean inPlace = Terminal.decide(progress);
+        out.println(String.format(Locale.ROOT,
+                "zeroheap stress: %d threads for %s, budget %s, sizes %s to %s (log-uniform), %s frees, seed %d",
+                config.threads(), Durations.latency(config.durationNanos()), ByteSizes.approximate(config.maxBytes()),
+                ByteSizes.label(config.minSize()), ByteSizes.label(config.maxSize()),
+                config.deferredFree() ? "deferred" : "synchronous", config.seed()));
+        out.println("every allocation is checked to read zero: " + Patterns.describe(config.fullCheckBelow()));
+        if (config.fault() != FaultInjection.NONE) {
+            out.println("TEST ONLY: --inject-fault=" + config.fault().name().toLowerCase(Locale.ROOT)
+                    + " (the run corrupts what it checks itself; zeroheap is not at fault)");
+        }
+        out.flush();
+        String violation = new StressRun(config, out, inPlace ? err : out, inPlace).run();
+        if (violation != null) {
+            err.println("zeroheap stress: VIOLATION: " + violation);
+            err.flush();
+            return ZeroheapCommand.FAILED;
+        }
+        return 0;
+    }
+
+    /** The configuration the options ask for; a contradiction among them is a usage error. */
+    StressConfig config() {
+        if (threads < 1 || threads > 1024) {
+            throw usage("--threads: " + threads + " (expected: 1 to 1024)");
+        }
+        if (duration.isZero()) {
+            throw usage("--duration: 0 (expected: a positive duration)");
+        }
+        if (minSize < 1) {
+            throw usage("--min-size: " + minSize + " (expected: >= 1)");
+        }
+        if (maxSize < minSize) {
+            throw usage("--max-size: " + ByteSizes.label(maxSize) + " (expected: >= --min-size " + ByteSizes.label(minSize) + ")");
+        }
+        if (maxSize > maxBytes) {
+            throw usage("--max-size: " + ByteSizes.label(maxSize) + " (expected: <= --max-bytes " + ByteSizes.label(maxBytes) + ")");
+        }
+        if (fullCheckBelow < Patterns.MIN_FULL_CHECK_BYTES) {
+            throw usage("--full-check-below: " + ByteSizes.label(fullCheckBelow) + " (expected: >= 128 KiB)");
+        }
+        if (queueDepth < 1) {
+            throw usage("--queue-depth: " + queueDepth + " (expected: >= 1)");
+        }
+        if (interval.compareTo(Duration.ofMillis(10)) < 0) {
+            throw usage("--interval: " + interval + " (expected: >= 10ms)");
+        }
+        return new StressConfig(threads, duration.toNanos(), maxBytes, minSize, maxSize, fullCheckBelow, queueDepth,
+                seed != null ? seed : System.nanoTime() ^ System.currentTimeMillis(), interval.toNanos(), deferredFree,
+                fault == null ? FaultInjection.NONE : fault);
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), "Invalid value for option " + message);
+    }
+}

@@ -1,0 +1,30 @@
+package io.zeroheap.cli;
+
+/**
+ * What one {@code zeroheap stress} run does.
+ *
+ * @param threads        allocating threads
+ * @param durationNanos  how long they run
+ * @param maxBytes       the heap's budget ({@code SystemHeap.Builder.maxBytes})
+ * @param minSize        the smallest buffer, in bytes
+ * @param maxSize        the largest buffer, in bytes (sizes are log-uniform in between)
+ * @param fullCheckBelow buffers up to this many bytes are checked in full; see {@link Patterns}
+ * @param queueDepth     buffers each thread's inbox holds, waiting to be checked and freed
+ * @param seed           the seed of the threads' random choices
+ * @param intervalNanos  how often the accounting identity is checked and the live line drawn
+ * @param deferredFree   whether the heap defers its frees to its worker
+ * @param fault          TEST ONLY: a deliberate fault (see {@link FaultInjection})
+ */
+public record StressConfig(
+        int threads,
+        long durationNanos,
+        long maxBytes,
+        long minSize,
+        long maxSize,
+        long fullCheckBelow,
+        int queueDepth,
+        long seed,
+        long intervalNanos,
+        boolean deferredFree,
+        FaultInjection fault) {
+}

@@ -1,0 +1,76 @@
+package io.zeroheap.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.util.concurrent.Callable;
+
+/**
+ * The {@code zeroheap} command and the program's entry point. Exit codes: 0 done, 1 a
+ * violation ({@code stress}) or a failure, 2 bad arguments (with a message and the usage).
+ */
+@Command(name = "zeroheap",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Off-heap buffers that are always zero-filled, at the speed of a pool: measure, stress and inspect.",
+        subcommands = {BenchCommand.class, StressCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:a violation (stress) or a failure", "2:bad arguments"})
+public final class ZeroheapCommand implements Callable<Integer> {
+
+    /** Exit code of a violation or a failure. */
+    public static final int FAILED = 1;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Without a command there is nothing to do: a usage error. */
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "Missing command: bench, stress or info");
+    }
+
+    /** Runs the command line and exits with its exit code. */
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, charset("stdout.encoding"));
+        PrintWriter err = new PrintWriter(System.err, true, charset("stderr.encoding"));
+        int exitCode = execute(out, err, args);
+        out.flush();
+        err.flush();
+        System.exit(exitCode);
+    }
+
+    /**
+     * Runs the command line, writing to {@code out} and {@code err}, and returns the exit code
+     * (the entry point for tests).
+     */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine commandLine = new CommandLine(new ZeroheapCommand());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
+            cmd.getErr().println("zeroheap " + cmd.getCommandName() + ": failed: " + e);
+            e.printStackTrace(cmd.getErr());
+            cmd.getErr().flush();
+            return FAILED;
+        });
+        int exitCode = commandLine.execute(args);
+        out.flush();
+        err.flush();
+        return exitCode;
+    }
+
+    private static Charset charset(String property) {
+        try {
+            String name = System.getProperty(property);
+            return name == null ? Charset.defaultCharset() : Charset.forName(name);
+        } catch (IllegalArgumentException e) {
+            return Charset.defaultCharset();
+        }
+    }
+}
