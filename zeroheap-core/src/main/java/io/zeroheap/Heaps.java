@@ -48,6 +48,18 @@ public final class Heaps {
         return Optional.ofNullable(HEAPS.get(Checks.requireNonNull(name, "name")));
     }
 
+    /**
+     * Gives back everything every registered heap can spare, on the calling thread: pending
+     * frees first (freed {@link FreeReason#UNDER_PRESSURE}, unzeroed), then pinned freed
+     * buffers, then pools; what {@link Shrinkers#system()} holds. Recorded as
+     * {@link PressureSource#MANUAL} in {@link Reclaimer#system()}'s stats.
+     *
+     * @return pages freed
+     */
+    public static long shrinkAll() {
+        return Reclaimer.system().shrinkAll();
+    }
+
     /** Returns the names of the registered heaps. */
     public static List<String> names() {
         return List.copyOf(HEAPS.keySet());

@@ -6,6 +6,7 @@ import io.zeroheap.os.ArenaMemorySource;
 import io.zeroheap.os.MemoryRefusedException;
 import io.zeroheap.os.MemorySource;
 import io.zeroheap.pool.Chunk;
+import io.zeroheap.pool.IdleDecay;
 import io.zeroheap.pool.PagePool;
 import io.zeroheap.pool.PoolSet;
 import io.zeroheap.pool.SizeClasses;
@@ -17,6 +18,7 @@ import io.zeroheap.util.Checks;
 import java.lang.foreign.Arena;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
@@ -85,9 +87,12 @@ public final class SystemHeap implements Heap {
     private final AtomicLong syncFailedFrees = new AtomicLong();
     private volatile boolean closed;
     private final boolean refillPools;
+    private final Reclaimer reclaimer;
+    private volatile Shrinkers.Registration decayRegistration;
 
     private SystemHeap(Builder builder, MemorySource source) {
         this.name = builder.name;
+        this.reclaimer = builder.reclaimer != null ? builder.reclaimer : Reclaimer.system();
         this.refillPools = builder.refillPools;
         long pageSize = builder.pageSize == 0 ? source.pageSize() : builder.pageSize;
         SizeClasses classes = new SizeClasses(pageSize, builder.maxClassByteSize);
@@ -117,7 +122,7 @@ public final class SystemHeap implements Heap {
      */
     private void onWorkerIdle() {
         generations.sealIfWaiting();
-        if (refillPools && !closed) {
+        if (refillPools && !closed && !reclaimer.underPressure()) {
             pools.refill();
         }
     }
@@ -241,6 +246,10 @@ public final class SystemHeap implements Heap {
         }
         Heaps.unregister(this);
         systemRegistrations.forEach(Shrinkers.Registration::close);
+        Shrinkers.Registration decay = decayRegistration;
+        if (decay != null) {
+            decay.close();
+        }
         for (HeapArena arena : openSharedArenas) {
             try {
                 arena.close();
@@ -278,6 +287,15 @@ public final class SystemHeap implements Heap {
         return "SystemHeap[" + name + (closed ? ", closed]" : "]");
     }
 
+    /** Has the reclaimer tick this heap's idle decay; called by the builder. */
+    private void startIdleDecay(Duration decayTime) {
+        if (decayTime.isZero()) {
+            return;
+        }
+        IdleDecay decay = new IdleDecay(decayTime.toNanos());
+        decayRegistration = reclaimer.registerDecay(decay.tickNanos(), () -> closed ? 0 : pools.decay(decay));
+    }
+
     /** Registers this heap's shrinkers with the process-wide registry; called by the builder. */
     private void registerWithSystem() {
         if (freeList != null) {
@@ -309,6 +327,7 @@ public final class SystemHeap implements Heap {
         }
         MemoryRefusedException refused = null;
         try {
+            reclaimer.beforeFreshMemory(chunkPages * pools.classes().pageSize());
             chunk = pools.allocateFresh(byteSize);
         } catch (MemoryRefusedException e) {
             refused = e;
@@ -321,6 +340,10 @@ public final class SystemHeap implements Heap {
         long pageSize = pools.classes().pageSize();
         long deficitPages = Math.max(0, pools.heldBytes() - pools.maxBytes()) / pageSize + chunkPages;
         for (long target : new long[] {2 * deficitPages, Long.MAX_VALUE}) {
+            if (refused != null) {
+                // The OS is short, not the budget: what every heap holds may help (rule 5).
+                reclaimer.reclaimAfterRefusal();
+            }
             reclaim(target);
             try {
                 chunk = pools.retryPooled(byteSize);
@@ -542,6 +565,9 @@ public final class SystemHeap implements Heap {
         private boolean portableMemory;
         private boolean refillPools = true;
         private boolean register = true;
+        private Duration idleDecay = Duration.ofSeconds(10);
+        private Reclaimer reclaimer;
+        private MemorySource memorySource;
 
         private Builder() {
         }
@@ -712,6 +738,40 @@ public final class SystemHeap implements Heap {
         }
 
         /**
+         * Sets the idle decay time (default 10 s, as jemalloc's {@code dirty_decay_ms}): pooled
+         * chunks that nobody uses go back to the OS gradually, all of them once unused this long
+         * (see {@code io.zeroheap.pool.IdleDecay}: 3% after a tenth of it, half after half,
+         * all at the end), so an idle service returns to its baseline footprint by itself.
+         * Ticked by the {@link #reclaimer}, ten times per decay time. {@link Duration#ZERO}
+         * turns it off.
+         *
+         * @throws IllegalArgumentException if negative, or positive but under 10 ms
+         */
+        public Builder idleDecay(Duration decay) {
+            Checks.requireNonNull(decay, "decay");
+            if (decay.isNegative() || (!decay.isZero() && decay.toMillis() < 10)) {
+                throw new IllegalArgumentException("idleDecay: " + decay + " (expected: ZERO for off, or >= 10 ms)");
+            }
+            this.idleDecay = decay;
+            return this;
+        }
+
+        /**
+         * Sets the reclaimer that ticks this heap's idle decay and records the reclaims of
+         * allocations the OS refused (default {@link Reclaimer#system()}, started on first use).
+         */
+        public Builder reclaimer(Reclaimer reclaimer) {
+            this.reclaimer = Checks.requireNonNull(reclaimer, "reclaimer");
+            return this;
+        }
+
+        /** Sets the memory source; for tests that make the OS refuse memory. */
+        Builder memorySource(MemorySource source) {
+            this.memorySource = Checks.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
          * Creates the heap (and starts its worker when frees are deferred).
          *
          * @throws IllegalArgumentException if {@code register} is on and a heap of this name is
@@ -719,7 +779,8 @@ public final class SystemHeap implements Heap {
          *                                  multiple of the OS page size
          */
         public SystemHeap build() {
-            MemorySource source = portableMemory ? new ArenaMemorySource() : MemorySource.platformDefault();
+            MemorySource source = memorySource != null ? memorySource
+                    : portableMemory ? new ArenaMemorySource() : MemorySource.platformDefault();
             if (pageSize != 0 && pageSize % source.pageSize() != 0) {
                 throw new IllegalArgumentException("pageSize: " + pageSize + " (expected: a multiple of the OS page size "
                         + source.pageSize() + ")");
@@ -734,6 +795,7 @@ public final class SystemHeap implements Heap {
                 }
                 heap.registerWithSystem();
             }
+            heap.startIdleDecay(idleDecay);
             return heap;
         }
     }

@@ -61,6 +61,9 @@ public final class PagePool {
     private long zeroedFrees;
     private long releasedFrees;
     private long pressureFrees;
+    /** The fewest chunks the stack held since the last {@link #takeIdle} (idle decay). */
+    private long lowWaterChunks;
+    private IdleDecay.History idleHistory;
 
     /**
      * @param chunkByteSize the class size in bytes, or 0 for the pool of huge chunks (which
@@ -95,6 +98,9 @@ public final class PagePool {
             }
             Chunk chunk = stack[--pooledChunks];
             stack[pooledChunks] = null;
+            if (pooledChunks < lowWaterChunks) {
+                lowWaterChunks = pooledChunks;
+            }
             pooledPages -= chunk.nrPages();
             allocatedPages += chunk.nrPages();
             allocatedChunks++;
@@ -353,6 +359,37 @@ public final class PagePool {
         }
     }
 
+    /**
+     * One idle-decay tick: takes the chunks that {@code decay} says have been idle long enough
+     * off the bottom of the stack (the longest unused), booked released, for the caller to
+     * unmap; then starts a new interval.
+     *
+     * @return the chunks to give back; empty if none
+     */
+    Chunk[] takeIdle(IdleDecay decay) {
+        lock.lock();
+        try {
+            takeReturnedLocked();
+            if (idleHistory == null) {
+                idleHistory = decay.newHistory();
+            }
+            int release = (int) idleHistory.endInterval(Math.min(lowWaterChunks, pooledChunks), pooledChunks);
+            Chunk[] taken = Arrays.copyOf(stack, release);
+            System.arraycopy(stack, release, stack, 0, pooledChunks - release);
+            Arrays.fill(stack, pooledChunks - release, pooledChunks, null);
+            pooledChunks -= release;
+            for (Chunk chunk : taken) {
+                pooledPages -= chunk.nrPages();
+                reservedPages -= chunk.nrPages();
+                chunk.state = Chunk.State.RELEASED;
+            }
+            lowWaterChunks = pooledChunks;
+            return taken;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Takes a pooled chunk to give back to the OS, booked released; null if none. */
     Chunk takeForRelease() {
         lock.lock();
@@ -362,6 +399,9 @@ public final class PagePool {
             }
             Chunk chunk = stack[--pooledChunks];
             stack[pooledChunks] = null;
+            if (pooledChunks < lowWaterChunks) {
+                lowWaterChunks = pooledChunks;
+            }
             pooledPages -= chunk.nrPages();
             reservedPages -= chunk.nrPages();
             chunk.state = Chunk.State.RELEASED;

@@ -299,6 +299,23 @@ public final class PoolSet implements Shrinker {
         return freed;
     }
 
+    /**
+     * One idle-decay tick over every pool (see {@link IdleDecay}): gives back the pooled
+     * chunks that have been unused long enough.
+     *
+     * @return pages given back
+     */
+    public long decay(IdleDecay decay) {
+        long freed = 0;
+        for (PagePool pool : pools) {
+            for (Chunk chunk : pool.takeIdle(decay)) {
+                unmap(chunk);
+                freed += chunk.nrPages();
+            }
+        }
+        return freed;
+    }
+
     /** Pooled pages of every class: what {@link #scan} can give back. */
     @Override
     public long count() {

@@ -1,0 +1,582 @@
+package io.zeroheap;
+
+import io.zeroheap.os.MemorySource;
+import io.zeroheap.os.PsiTrigger;
+import io.zeroheap.pressure.CgroupMemory;
+import io.zeroheap.pressure.MemInfo;
+import io.zeroheap.pressure.MemoryProbe;
+import io.zeroheap.pressure.MemoryReading;
+import io.zeroheap.pressure.Watermarks;
+import io.zeroheap.util.Checks;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+/**
+ * Notices memory pressure and asks the {@link Shrinkers} for memory back: in the kernel the
+ * memory manager calls the shrinkers; in a JVM nobody does, so this does. It runs on a thread
+ * of its own ({@code zeroheap-reclaim}, normal priority: pressure is answered promptly even
+ * when the nice-19 free workers are starved) and answers:
+ *
+ * <ul>
+ *   <li><b>PSI</b> ({@link PressureSource#PSI}): a trigger on the process's cgroup v2
+ *       {@code memory.pressure}, else {@code /proc/pressure/memory}; by default
+ *       {@code some 200000 2000000} (tasks stalled on memory for 200 ms within 2 s, 10% of the
+ *       time; a window that is a multiple of 2 s is what the kernel lets processes without
+ *       {@code CAP_SYS_RESOURCE} arm, and this machine's kernel insists on it even for root). Stalls
+ *       mean memory is short now: each event asks for everything the shrinkers hold, pending
+ *       frees first (freed {@link FreeReason#UNDER_PRESSURE}, so unzeroed), then pools.</li>
+ *   <li><b>Watermarks</b> ({@link PressureSource#WATERMARK}): every poll interval (250 ms by
+ *       default) it reads the cgroup's limit and working set and {@code MemAvailable}; when
+ *       available memory is under the low watermark (5% of the limit by default) it reclaims
+ *       until it would be over the high one (10%), as kswapd does.</li>
+ *   <li><b>Idle decay</b> ({@link PressureSource#IDLE_DECAY}): it ticks the heaps' idle decay
+ *       (see {@link SystemHeap.Builder#idleDecay}), so an idle service goes back to its
+ *       baseline footprint with no call.</li>
+ *   <li><b>Refused allocations</b> ({@link PressureSource#ALLOCATION_FAILURE}) and
+ *       <b>manual calls</b> ({@link #shrinkAll()}) run on the calling thread and are recorded
+ *       here too.</li>
+ * </ul>
+ *
+ * <p>Monitors never touch the allocation path: they read files and wait on a file descriptor
+ * on their own thread. Every path is configurable, so tests point them at files they write.
+ * A monitor that cannot start (no PSI file, no permission to arm a trigger) is reported in
+ * {@link ReclaimStats#psi()} / {@link ReclaimStats#watermarks()} and the others run on.
+ *
+ * <p>Thread-safe: every method may be called from any thread.
+ */
+public final class Reclaimer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Reclaimer.class.getName());
+    private static final Object SYSTEM_LOCK = new Object();
+    private static Reclaimer system;
+
+    private final Shrinkers shrinkers;
+    private final long pageSize;
+    private final LongSupplier nanoClock;
+    private final Watermarks watermarks;
+    private final MemoryProbe probe;
+    private final long pollNanos;
+    private final PsiTrigger psiTrigger;
+    private final String psiStatus;
+    private final String watermarkStatus;
+    private final Map<PressureSource, Counters> counters = new EnumMap<>(PressureSource.class);
+    private final CopyOnWriteArrayList<Decay> decays = new CopyOnWriteArrayList<>();
+    private final AtomicLong probeFailures = new AtomicLong();
+    private volatile long limitBytes = -1;
+    private volatile long availableBytes = -1;
+    private volatile long lowBytes = -1;
+    private volatile long highBytes = -1;
+    /** The last reading's available bytes minus fresh memory mapped since (direct reclaim). */
+    private final AtomicLong availableEstimate = new AtomicLong(Long.MAX_VALUE);
+    private volatile boolean closed;
+    private final Thread thread;
+    /** Reclaim-thread only. */
+    private long nextProbeNanos;
+
+    private Reclaimer(Builder builder, boolean start) {
+        this.shrinkers = builder.shrinkers;
+        this.pageSize = builder.pageSize;
+        this.nanoClock = builder.nanoClock;
+        for (PressureSource source : PressureSource.values()) {
+            counters.put(source, new Counters());
+        }
+        MemoryProbe memoryProbe = null;
+        String status = "off";
+        this.watermarks = builder.watermarks;
+        if (builder.watermarks != null) {
+            memoryProbe = new MemoryProbe(new MemInfo(builder.procMeminfo),
+                    builder.cgroup != null ? builder.cgroup
+                            : CgroupMemory.locate(builder.procSelfCgroup, builder.mountInfo));
+            try {
+                MemoryReading reading = memoryProbe.read();
+                record(reading);
+                status = memoryProbe.describe() + ", low " + builder.watermarks.lowBytes(reading)
+                        + " high " + builder.watermarks.highBytes(reading) + " bytes";
+            } catch (IOException e) {
+                status = "unavailable: " + e.getMessage();
+                memoryProbe = null;
+            }
+        }
+        this.probe = memoryProbe;
+        this.watermarkStatus = status;
+        this.pollNanos = builder.pollInterval.toNanos();
+        PsiTrigger trigger = null;
+        status = "off";
+        if (builder.psi) {
+            Path file = builder.psiFile != null ? builder.psiFile
+                    : CgroupMemory.locatePressureFile(builder.procSelfCgroup, builder.mountInfo)
+                            .orElse(Path.of("/proc/pressure/memory"));
+            try {
+                trigger = PsiTrigger.register(file, "some", builder.psiStall.toNanos() / 1000,
+                        builder.psiWindow.toNanos() / 1000);
+                status = "armed " + trigger.file() + ": " + trigger.trigger();
+            } catch (IOException | UnsupportedOperationException e) {
+                status = "unavailable: " + e.getMessage();
+            }
+        }
+        this.psiTrigger = trigger;
+        this.psiStatus = status;
+        this.nextProbeNanos = nanoClock.getAsLong();
+        if (start) {
+            this.thread = Thread.ofPlatform().name(builder.threadName).daemon().unstarted(this::run);
+            thread.start();
+        } else {
+            this.thread = null;
+        }
+    }
+
+    /**
+     * Returns the process-wide reclaimer, started on first use with the defaults, adjusted by
+     * system properties: {@code io.zeroheap.psi=off}, {@code io.zeroheap.watermarks=off} or
+     * {@code =<low>,<high>} (shares of the limit, such as {@code 0.05,0.10}).
+     * {@link SystemHeap}s tick their idle decay on it and report refused allocations to it.
+     */
+    public static Reclaimer system() {
+        synchronized (SYSTEM_LOCK) {
+            if (system == null) {
+                system = fromSystemProperties().build();
+            }
+            return system;
+        }
+    }
+
+    /** Returns a builder with the defaults documented on each setting. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static Builder fromSystemProperties() {
+        Builder builder = builder().threadName("zeroheap-reclaim");
+        if ("off".equals(System.getProperty("io.zeroheap.psi"))) {
+            builder.psi(false);
+        }
+        String marks = System.getProperty("io.zeroheap.watermarks");
+        if ("off".equals(marks)) {
+            builder.watermarks(false);
+        } else if (marks != null) {
+            String[] parts = marks.split(",");
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("io.zeroheap.watermarks: '" + marks
+                        + "' (expected: off, or <low>,<high> such as 0.05,0.10)");
+            }
+            builder.watermarks(Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim()));
+        }
+        return builder;
+    }
+
+    /**
+     * Asks every shrinker for everything it holds, on the calling thread (pending frees first,
+     * then pinned chunks, then pools), and records it as {@link PressureSource#MANUAL}.
+     *
+     * @return pages freed
+     */
+    public long shrinkAll() {
+        return reclaim(PressureSource.MANUAL, Long.MAX_VALUE, System.nanoTime());
+    }
+
+    /** Returns what this reclaimer has seen and done so far. */
+    public ReclaimStats stats() {
+        Map<PressureSource, ReclaimStats.SourceStats> sources = new EnumMap<>(PressureSource.class);
+        counters.forEach((source, c) -> sources.put(source, c.snapshot()));
+        return new ReclaimStats(sources, psiStatus, watermarkStatus, limitBytes, availableBytes,
+                probeFailures.get());
+    }
+
+    /**
+     * Stops the thread and disarms the PSI trigger; returns once the thread has ended. Idempotent.
+     * The process-wide reclaimer cannot be closed.
+     *
+     * @throws UnsupportedOperationException if this is {@link #system()}
+     */
+    @Override
+    public void close() {
+        synchronized (SYSTEM_LOCK) {
+            if (this == system) {
+                throw new UnsupportedOperationException("the system reclaimer runs as long as the JVM");
+            }
+        }
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (psiTrigger != null) {
+            psiTrigger.close();
+        }
+        if (thread != null) {
+            LockSupport.unpark(thread);
+            boolean interrupted = false;
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Reclaimer[psi " + psiStatus + "; watermarks " + watermarkStatus + (closed ? "; closed]" : "]");
+    }
+
+    // ---- used by heaps ----
+
+    /**
+     * Ticks {@code tick} every {@code tickNanos} on the reclaim thread and records what it
+     * frees as {@link PressureSource#IDLE_DECAY}, until the registration is closed.
+     */
+    Shrinkers.Registration registerDecay(long tickNanos, LongSupplier tick) {
+        Decay decay = new Decay(Checks.requirePositive(tickNanos, "tickNanos"), tick,
+                nanoClock.getAsLong() + tickNanos);
+        decays.add(decay);
+        wakeUp();
+        return () -> decays.remove(decay);
+    }
+
+    /**
+     * The OS refused memory to an allocation: asks every shrinker for everything, on the
+     * calling thread, recorded as {@link PressureSource#ALLOCATION_FAILURE}.
+     *
+     * @return pages freed
+     */
+    long reclaimAfterRefusal() {
+        return reclaim(PressureSource.ALLOCATION_FAILURE, Long.MAX_VALUE, System.nanoTime());
+    }
+
+    /**
+     * Direct reclaim (as the kernel's): a heap is about to map {@code bytes} of fresh memory.
+     * If that brings available memory, as last read minus what was mapped since, under the low
+     * watermark, reclaims on the calling thread up to the high watermark first (recorded as
+     * {@link PressureSource#WATERMARK}), so a burst between two readings does not run into the
+     * limit. Only allocation misses call this, never the pool path.
+     */
+    void beforeFreshMemory(long bytes) {
+        long low = lowBytes;
+        if (low < 0) {
+            return; // no watermarks
+        }
+        long estimate = availableEstimate.addAndGet(-bytes);
+        if (estimate < low) {
+            long pages = (highBytes - estimate + pageSize - 1) / pageSize;
+            long freed = reclaim(PressureSource.WATERMARK, pages, System.nanoTime());
+            availableEstimate.addAndGet(freed * pageSize);
+        }
+    }
+
+    /**
+     * Whether available memory was under the low watermark at the last reading or since (a
+     * heap's idle worker then does not refill its pools).
+     */
+    boolean underPressure() {
+        long low = lowBytes;
+        return low >= 0 && availableEstimate.get() < low;
+    }
+
+    /**
+     * Does the work due at {@code nowNanos} (a watermark reading, decay ticks) and returns when
+     * the next is due. The reclaim thread's loop body; tests call it with a fake clock.
+     */
+    long runDue(long nowNanos) {
+        long next = Long.MAX_VALUE;
+        if (probe != null) {
+            if (nowNanos - nextProbeNanos >= 0) {
+                checkWatermarks(nowNanos);
+                nextProbeNanos = nowNanos + pollNanos;
+            }
+            next = nextProbeNanos;
+        }
+        for (Decay decay : decays) {
+            if (nowNanos - decay.next >= 0) {
+                long freed = decay.tick.getAsLong();
+                if (freed > 0) {
+                    counters.get(PressureSource.IDLE_DECAY).add(freed, freed, nanoClock.getAsLong() - nowNanos);
+                }
+                decay.next = nowNanos + decay.tickNanos;
+            }
+            next = earlier(next, decay.next);
+        }
+        return next;
+    }
+
+    /** The earlier of two {@code nanoTime} instants; {@link Long#MAX_VALUE} means never. */
+    private static long earlier(long a, long b) {
+        if (a == Long.MAX_VALUE) {
+            return b;
+        }
+        return b == Long.MAX_VALUE || a - b <= 0 ? a : b;
+    }
+
+    /** A PSI event arrived at {@code nowNanos}: ask for everything. */
+    void onPsiEvent(long nowNanos) {
+        reclaim(PressureSource.PSI, Long.MAX_VALUE, nowNanos);
+    }
+
+    private void checkWatermarks(long nowNanos) {
+        MemoryReading reading;
+        try {
+            reading = probe.read();
+        } catch (IOException e) {
+            if (probeFailures.getAndIncrement() == 0) {
+                LOG.log(System.Logger.Level.WARNING, () -> "reading memory limits failed; counted, retried", e);
+            }
+            return;
+        }
+        record(reading);
+        long bytes = watermarks.bytesToReclaim(reading);
+        if (bytes > 0) {
+            reclaim(PressureSource.WATERMARK, (bytes + pageSize - 1) / pageSize, nowNanos);
+        }
+    }
+
+    private void record(MemoryReading reading) {
+        limitBytes = reading.limitBytes();
+        availableBytes = reading.availableBytes();
+        if (watermarks != null) {
+            lowBytes = watermarks.lowBytes(reading);
+            highBytes = watermarks.highBytes(reading);
+        }
+        availableEstimate.set(reading.availableBytes());
+    }
+
+    private long reclaim(PressureSource source, long pages, long signalNanos) {
+        long asked = pages == Long.MAX_VALUE ? shrinkers.count() : pages;
+        long freed = shrinkers.shrink(pages);
+        long latency = nanoClock.getAsLong() - signalNanos;
+        counters.get(source).add(asked, freed, latency);
+        LOG.log(System.Logger.Level.DEBUG, () -> source + ": asked " + asked + " pages, freed " + freed
+                + " in " + latency / 1000 + " µs");
+        return freed;
+    }
+
+    private void wakeUp() {
+        if (psiTrigger != null) {
+            psiTrigger.wakeUp();
+        } else if (thread != null) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                long now = nanoClock.getAsLong();
+                long next = runDue(now);
+                long waitNanos = next == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, next - now);
+                if (psiTrigger != null) {
+                    int millis = (int) Math.min(Integer.MAX_VALUE, waitNanos == Long.MAX_VALUE ? -1
+                            : Math.max(1, waitNanos / 1_000_000));
+                    if (psiTrigger.await(millis < 0 ? 60_000 : millis) && !closed) {
+                        onPsiEvent(nanoClock.getAsLong());
+                    }
+                } else if (waitNanos > 0) {
+                    LockSupport.parkNanos(this, Math.min(waitNanos, 60_000_000_000L));
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, () -> "reclaim thread: " + e.getMessage() + "; going on", e);
+                LockSupport.parkNanos(this, pollNanos);
+            }
+        }
+    }
+
+    /** One source's totals. */
+    private static final class Counters {
+        private long signals;
+        private long asked;
+        private long freed;
+        private long lastLatency;
+
+        synchronized void add(long pagesAsked, long pagesFreed, long latencyNanos) {
+            signals++;
+            asked += pagesAsked;
+            freed += pagesFreed;
+            lastLatency = latencyNanos;
+        }
+
+        synchronized ReclaimStats.SourceStats snapshot() {
+            return new ReclaimStats.SourceStats(signals, asked, freed, lastLatency);
+        }
+    }
+
+    /** A heap's idle decay, ticked by the reclaim thread. */
+    private static final class Decay {
+        final long tickNanos;
+        final LongSupplier tick;
+        volatile long next;
+
+        Decay(long tickNanos, LongSupplier tick, long next) {
+            this.tickNanos = tickNanos;
+            this.tick = tick;
+            this.next = next;
+        }
+    }
+
+    /**
+     * Builds a {@link Reclaimer}. Not thread-safe. {@link #build()} arms the monitors and starts
+     * the thread.
+     */
+    public static final class Builder {
+        private Shrinkers shrinkers = Shrinkers.system();
+        private long pageSize = MemorySource.platformDefault().pageSize();
+        private boolean psi = true;
+        private Path psiFile;
+        private Duration psiStall = Duration.ofMillis(200);
+        private Duration psiWindow = Duration.ofSeconds(2);
+        private Watermarks watermarks = new Watermarks(0.05, 0.10);
+        private Duration pollInterval = Duration.ofMillis(250);
+        private Path procMeminfo = Path.of("/proc/meminfo");
+        private Path procSelfCgroup = Path.of("/proc/self/cgroup");
+        private Path mountInfo = Path.of("/proc/self/mountinfo");
+        private Optional<CgroupMemory> cgroup;
+        private String threadName = "zeroheap-reclaim";
+        private LongSupplier nanoClock = System::nanoTime;
+
+        private Builder() {
+        }
+
+        /** The shrinkers to ask; default {@link Shrinkers#system()}. */
+        public Builder shrinkers(Shrinkers shrinkers) {
+            this.shrinkers = Checks.requireNonNull(shrinkers, "shrinkers");
+            return this;
+        }
+
+        /** Whether to arm a PSI trigger where the platform has one; default true. */
+        public Builder psi(boolean psi) {
+            this.psi = psi;
+            return this;
+        }
+
+        /**
+         * The PSI file to arm; default the process's cgroup v2 {@code memory.pressure}, else
+         * {@code /proc/pressure/memory}.
+         */
+        public Builder psiFile(Path file) {
+            this.psiFile = Checks.requireNonNull(file, "file");
+            return this;
+        }
+
+        /**
+         * The PSI trigger: fire when tasks stalled on memory for {@code stall} within
+         * {@code window}; default 200 ms within 2 s. The kernel takes windows of 500 ms to 10 s,
+         * and only multiples of 2 s from processes without {@code CAP_SYS_RESOURCE}.
+         *
+         * @throws IllegalArgumentException if {@code stall} is not positive or exceeds
+         *                                  {@code window}, or the window is outside 500 ms to 10 s
+         */
+        public Builder psiThreshold(Duration stall, Duration window) {
+            Checks.requireNonNull(stall, "stall");
+            Checks.requireNonNull(window, "window");
+            if (window.compareTo(Duration.ofMillis(500)) < 0 || window.compareTo(Duration.ofSeconds(10)) > 0) {
+                throw new IllegalArgumentException("window: " + window + " (expected: 500 ms to 10 s)");
+            }
+            if (stall.isNegative() || stall.isZero() || stall.compareTo(window) > 0) {
+                throw new IllegalArgumentException("stall: " + stall + " (expected: > 0 and <= window " + window + ")");
+            }
+            this.psiStall = stall;
+            this.psiWindow = window;
+            return this;
+        }
+
+        /** Whether to watch the memory limit and available memory; default true. */
+        public Builder watermarks(boolean on) {
+            this.watermarks = on ? new Watermarks(0.05, 0.10) : null;
+            return this;
+        }
+
+        /**
+         * Watch the memory limit with these watermarks, as shares of the limit; default 0.05
+         * and 0.10.
+         *
+         * @throws IllegalArgumentException if a share is outside (0, 1) or high is below low
+         */
+        public Builder watermarks(double lowFraction, double highFraction) {
+            this.watermarks = new Watermarks(lowFraction, highFraction);
+            return this;
+        }
+
+        /** How often the watermarks are checked; default 250 ms. */
+        public Builder pollInterval(Duration interval) {
+            Checks.requireNonNull(interval, "interval");
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("interval: " + interval + " (expected: > 0)");
+            }
+            this.pollInterval = interval;
+            return this;
+        }
+
+        /** The meminfo file; default {@code /proc/meminfo}. */
+        public Builder procMeminfo(Path file) {
+            this.procMeminfo = Checks.requireNonNull(file, "file");
+            return this;
+        }
+
+        /**
+         * The files that locate the process's cgroups; default {@code /proc/self/cgroup} and
+         * {@code /proc/self/mountinfo}.
+         */
+        public Builder procSelfCgroup(Path cgroupFile, Path mountInfoFile) {
+            this.procSelfCgroup = Checks.requireNonNull(cgroupFile, "cgroupFile");
+            this.mountInfo = Checks.requireNonNull(mountInfoFile, "mountInfoFile");
+            return this;
+        }
+
+        /**
+         * A memory cgroup directory to watch instead of locating the process's own.
+         *
+         * @param dir the cgroup directory
+         * @param v2  true for cgroup v2 ({@code memory.max}, {@code memory.current}), false for
+         *            v1 ({@code memory.limit_in_bytes}, {@code memory.usage_in_bytes})
+         */
+        public Builder cgroup(Path dir, boolean v2) {
+            Checks.requireNonNull(dir, "dir");
+            this.cgroup = Optional.of(v2 ? CgroupMemory.v2(dir, dir) : CgroupMemory.v1(dir));
+            return this;
+        }
+
+        /** No cgroup: watch {@code MemAvailable} only. */
+        public Builder noCgroup() {
+            this.cgroup = Optional.empty();
+            return this;
+        }
+
+        /** The page size that bytes are converted with; default the platform's. */
+        public Builder pageSize(long pageSize) {
+            this.pageSize = Checks.requirePowerOfTwo(pageSize, "pageSize");
+            return this;
+        }
+
+        /** The reclaim thread's name; default {@code zeroheap-reclaim}. */
+        public Builder threadName(String name) {
+            this.threadName = Checks.requireNonBlank(name, "name");
+            return this;
+        }
+
+        /** The clock, in nanoseconds; tests pass a fake one with {@link #buildStopped()}. */
+        Builder nanoClock(LongSupplier clock) {
+            this.nanoClock = Checks.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Arms the monitors and starts the reclaim thread. */
+        public Reclaimer build() {
+            return new Reclaimer(this, true);
+        }
+
+        /** Arms the monitors without a thread: tests drive {@link Reclaimer#runDue} themselves. */
+        Reclaimer buildStopped() {
+            return new Reclaimer(this, false);
+        }
+    }
+}

@@ -1,0 +1,426 @@
+package io.zeroheap;
+
+import io.zeroheap.os.MemoryRefusedException;
+import io.zeroheap.os.MemorySource;
+import io.zeroheap.os.PsiTrigger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Each pressure source of the {@link Reclaimer}, driven by files the test writes, a fake clock,
+ * a memory source that refuses, and (where the machine has it) a real PSI trigger.
+ */
+class ReclaimerTest {
+
+    private static final long MIB = 1 << 20;
+    private static final long PAGE = 4096;
+
+    @TempDir
+    Path dir;
+
+    private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+
+    @Test
+    void aReadingUnderTheLowWatermarkShouldReclaimUpToTheHighOne() throws IOException {
+        Path meminfo = meminfo(1000 * MIB, 30 * MIB);
+        Shrinkers shrinkers = new Shrinkers();
+        RecordingShrinker shrinker = new RecordingShrinker(0, 1_000_000);
+        shrinkers.register(shrinker);
+        Reclaimer reclaimer = stoppedReclaimer(shrinkers, meminfo);
+
+        reclaimer.runDue(clock.get());
+
+        long expectedPages = (100 * MIB - 30 * MIB) / PAGE; // high 10% minus available
+        assertThat(shrinker.asked).containsExactly(expectedPages);
+        ReclaimStats.SourceStats watermark = reclaimer.stats().source(PressureSource.WATERMARK);
+        assertThat(watermark.signals()).isOne();
+        assertThat(watermark.pagesAsked()).isEqualTo(expectedPages);
+        assertThat(watermark.pagesFreed()).isEqualTo(expectedPages);
+        assertThat(reclaimer.stats().availableBytes()).isEqualTo(30 * MIB);
+        assertThat(reclaimer.stats().limitBytes()).isEqualTo(1000 * MIB);
+
+        meminfo(1000 * MIB, 500 * MIB);
+        long next = reclaimer.runDue(clock.addAndGet(250_000_000L));
+        assertThat(shrinker.asked).hasSize(1); // above the low watermark: nothing more
+        assertThat(next - clock.get()).isEqualTo(250_000_000L);
+    }
+
+    @Test
+    void aReadingShouldWaitForThePollInterval() throws IOException {
+        Path meminfo = meminfo(1000 * MIB, 10 * MIB);
+        Shrinkers shrinkers = new Shrinkers();
+        RecordingShrinker shrinker = new RecordingShrinker(0, 0);
+        shrinkers.register(shrinker);
+        Reclaimer reclaimer = stoppedReclaimer(shrinkers, meminfo);
+
+        reclaimer.runDue(clock.get());
+        reclaimer.runDue(clock.addAndGet(100_000_000L));
+
+        assertThat(shrinker.asked).hasSize(1);
+    }
+
+    @Test
+    void aVanishedMeminfoShouldBeCountedNotThrown() throws IOException {
+        Path meminfo = meminfo(1000 * MIB, 900 * MIB);
+        Reclaimer reclaimer = stoppedReclaimer(new Shrinkers(), meminfo);
+        Files.delete(meminfo);
+
+        reclaimer.runDue(clock.get());
+
+        assertThat(reclaimer.stats().probeFailures()).isOne();
+    }
+
+    @Test
+    void aCgroupLimitShouldDriveTheWatermarks() throws IOException {
+        Path cgroup = Files.createDirectories(dir.resolve("cg"));
+        Files.writeString(cgroup.resolve("memory.limit_in_bytes"), 200 * MIB + "\n");
+        Files.writeString(cgroup.resolve("memory.usage_in_bytes"), 195 * MIB + "\n");
+        Shrinkers shrinkers = new Shrinkers();
+        RecordingShrinker shrinker = new RecordingShrinker(0, 0);
+        shrinkers.register(shrinker);
+        Reclaimer reclaimer = Reclaimer.builder().shrinkers(shrinkers).psi(false)
+                .procMeminfo(meminfo(24_000 * MIB, 20_000 * MIB)).cgroup(cgroup, false).pageSize(PAGE)
+                .nanoClock(clock::get).buildStopped();
+
+        reclaimer.runDue(clock.get());
+
+        assertThat(reclaimer.stats().limitBytes()).isEqualTo(200 * MIB);
+        assertThat(reclaimer.stats().watermarks()).contains("cgroup v1");
+        assertThat(shrinker.asked).containsExactly((20 * MIB - 5 * MIB) / PAGE);
+    }
+
+    @Test
+    void aPsiEventShouldAskEveryShrinkerForEverythingPendingFirst() {
+        Shrinkers shrinkers = new Shrinkers();
+        RecordingShrinker pools = new RecordingShrinker(Shrinker.DEFAULT_SEEKS, 300);
+        RecordingShrinker pending = new RecordingShrinker(0, 200);
+        shrinkers.register(pools);
+        shrinkers.register(pending);
+        Reclaimer reclaimer = Reclaimer.builder().shrinkers(shrinkers).psi(false).watermarks(false)
+                .nanoClock(clock::get).buildStopped();
+
+        reclaimer.onPsiEvent(clock.get());
+
+        assertThat(pending.order).isLessThan(pools.order);
+        ReclaimStats.SourceStats psi = reclaimer.stats().source(PressureSource.PSI);
+        assertThat(psi.signals()).isOne();
+        assertThat(psi.pagesAsked()).isEqualTo(500);
+        assertThat(psi.pagesFreed()).isEqualTo(500);
+    }
+
+    @Test
+    void aFileThatIsNotAPsiFileShouldLeaveThePsiMonitorUnavailableWithTheReason() throws IOException {
+        Path fake = Files.writeString(dir.resolve("memory.pressure"), "garbage\n");
+        Reclaimer reclaimer = Reclaimer.builder().shrinkers(new Shrinkers()).psiFile(fake).watermarks(false)
+                .buildStopped();
+        assertThat(reclaimer.stats().psi()).startsWith("unavailable").contains("not a PSI file");
+    }
+
+    @Test
+    void aRealPsiTriggerShouldBeArmedAndTornDown() throws InterruptedException {
+        Path psi = Path.of("/proc/pressure/memory");
+        assumeTrue(Files.exists(psi) && PsiTrigger.isSupported(), "no /proc/pressure/memory or native access here");
+        Reclaimer reclaimer = Reclaimer.builder().shrinkers(new Shrinkers()).psiFile(psi).watermarks(false)
+                .threadName("test-reclaim").build();
+        try {
+            String status = reclaimer.stats().psi();
+            if (!status.startsWith("armed")) {
+                System.out.println("ReclaimerTest: PSI trigger not armed here: " + status);
+            }
+            assumeTrue(status.startsWith("armed"), status);
+            assertThat(status).contains("some 200000 2000000");
+            assertThat(threadNamed("test-reclaim")).isNotNull();
+        } finally {
+            long start = System.nanoTime();
+            reclaimer.close();
+            assertThat(System.nanoTime() - start).as("close wakes the poll").isLessThan(2_000_000_000L);
+        }
+        assertThat(threadNamed("test-reclaim")).isNull();
+    }
+
+    @Test
+    void idleDecayShouldEmptyAnUnusedPoolWithinTwiceTheDecayTimeOnAFakeClock() {
+        Reclaimer reclaimer = Reclaimer.builder().shrinkers(new Shrinkers()).psi(false).watermarks(false)
+                .nanoClock(clock::get).buildStopped();
+        try (SystemHeap heap = SystemHeap.builder().name("decay-fake").register(false).refillPools(false)
+                .idleDecay(Duration.ofSeconds(10)).reclaimer(reclaimer).build()) {
+            fillPool(heap, 64, 64 << 10);
+            long pooled = heap.stats().pooledBytes();
+            assertThat(pooled).isPositive();
+
+            long previous = pooled;
+            long decayNanos = 10_000_000_000L;
+            long start = clock.get();
+            while (clock.get() - start <= 2 * decayNanos && heap.stats().pooledBytes() > 0) {
+                reclaimer.runDue(clock.addAndGet(decayNanos / 10));
+                HeapStats stats = heap.stats();
+                Zero.assertBalanced(stats);
+                assertThat(stats.pooledBytes()).isLessThanOrEqualTo(previous);
+                previous = stats.pooledBytes();
+            }
+            assertThat(heap.stats().pooledBytes()).isZero();
+            assertThat(heap.stats().reservedBytes()).isZero();
+            assertThat(clock.get() - start).isLessThanOrEqualTo(2 * decayNanos);
+            assertThat(reclaimer.stats().source(PressureSource.IDLE_DECAY).pagesFreed()).isEqualTo(pooled / PAGE);
+        }
+    }
+
+    @Test
+    void idleDecayShouldGiveEverythingBackWithNoCalls() throws InterruptedException {
+        try (Reclaimer reclaimer = Reclaimer.builder().shrinkers(new Shrinkers()).psi(false).watermarks(false)
+                .threadName("decay-reclaim").build();
+             SystemHeap heap = SystemHeap.builder().name("decay-real").register(false).refillPools(false)
+                     .idleDecay(Duration.ofMillis(400)).reclaimer(reclaimer).build()) {
+            fillPool(heap, 32, 1 << 20);
+            assertThat(heap.stats().pooledBytes()).isPositive();
+
+            long deadline = System.nanoTime() + 800_000_000L; // twice the decay time
+            while (heap.stats().pooledBytes() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(heap.stats().pooledBytes()).isZero();
+            Zero.assertBalanced(heap.stats());
+        }
+    }
+
+    @Test
+    void aBurstUnderTheLowWatermarkShouldReclaimBeforeMappingFreshMemory() throws IOException {
+        Path meminfo = meminfo(1000 * MIB, 200 * MIB); // low 50 MiB, high 100 MiB
+        Shrinkers shrinkers = new Shrinkers();
+        Reclaimer reclaimer = Reclaimer.builder().shrinkers(shrinkers).psi(false).noCgroup()
+                .procMeminfo(meminfo).pageSize(PAGE).nanoClock(clock::get).buildStopped();
+        try (SystemHeap heap = SystemHeap.builder().name("direct").register(false).refillPools(false)
+                .idleDecay(Duration.ZERO).reclaimer(reclaimer).build()) {
+            shrinkers.register(heapShrinker(heap));
+            fillPool(heap, 24, 1 << 20);
+            long pooled = heap.stats().pooledBytes();
+            assertThat(pooled).isGreaterThanOrEqualTo(16 * MIB);
+            meminfo(1000 * MIB, 60 * MIB);
+            reclaimer.runDue(clock.get()); // reads 60 MiB available: above the low watermark
+            assertThat(reclaimer.stats().source(PressureSource.WATERMARK).signals()).isZero();
+
+            try (HeapBuffer big = heap.allocate(16 * MIB)) { // a class with nothing pooled: fresh memory
+                assertThat(Zero.firstNonZero(big.segment())).isEqualTo(-1);
+            }
+
+            ReclaimStats.SourceStats watermark = reclaimer.stats().source(PressureSource.WATERMARK);
+            assertThat(watermark.signals()).isOne();
+            assertThat(watermark.pagesFreed()).isEqualTo(pooled / PAGE);
+        }
+    }
+
+    @Test
+    void memoryTheOsRefusesShouldBeFoundInOtherHeapsAndTheAllocationRetried() {
+        Shrinkers shrinkers = new Shrinkers();
+        Reclaimer reclaimer = Reclaimer.builder().shrinkers(shrinkers).psi(false).watermarks(false).buildStopped();
+        RefusingSource source = new RefusingSource(1);
+        try (SystemHeap other = SystemHeap.builder().name("other").register(false).refillPools(false)
+                     .idleDecay(Duration.ZERO).reclaimer(reclaimer).build();
+             SystemHeap heap = SystemHeap.builder().name("refused").register(false).memorySource(source)
+                     .idleDecay(Duration.ZERO).reclaimer(reclaimer).build()) {
+            shrinkers.register(heapShrinker(other));
+            fillPool(other, 16, 1 << 20);
+            long otherPooled = other.stats().pooledBytes();
+
+            try (HeapBuffer buffer = heap.allocate(1 << 20)) {
+                assertThat(Zero.firstNonZero(buffer.segment())).isEqualTo(-1);
+            }
+
+            assertThat(source.refusals.get()).isOne();
+            assertThat(other.stats().pooledBytes()).isZero();
+            ReclaimStats.SourceStats failure = reclaimer.stats().source(PressureSource.ALLOCATION_FAILURE);
+            assertThat(failure.signals()).isGreaterThanOrEqualTo(1);
+            assertThat(failure.pagesFreed()).isEqualTo(otherPooled / PAGE);
+        }
+    }
+
+    @Test
+    void memoryTheOsAlwaysRefusesShouldFailWithTheOsAnswerAndChangeNothing() {
+        Reclaimer reclaimer = Reclaimer.builder().shrinkers(new Shrinkers()).psi(false).watermarks(false)
+                .buildStopped();
+        try (SystemHeap heap = SystemHeap.builder().name("refused-always").register(false)
+                .memorySource(new RefusingSource(Integer.MAX_VALUE)).idleDecay(Duration.ZERO)
+                .reclaimer(reclaimer).build()) {
+            assertThatThrownBy(() -> heap.allocate(1 << 20)).isInstanceOf(HeapOutOfMemoryError.class)
+                    .hasMessageContaining("refused-always").hasMessageContaining("the OS refused")
+                    .hasMessageContaining("test ENOMEM");
+            HeapStats stats = heap.stats();
+            assertThat(stats.reservedBytes()).isZero();
+            assertThat(stats.allocationFailures()).isOne();
+            assertThat(reclaimer.stats().source(PressureSource.ALLOCATION_FAILURE).signals()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void shrinkAllShouldBeRecordedAsManual() {
+        Shrinkers shrinkers = new Shrinkers();
+        shrinkers.register(new RecordingShrinker(0, 42));
+        Reclaimer reclaimer = Reclaimer.builder().shrinkers(shrinkers).psi(false).watermarks(false).buildStopped();
+
+        assertThat(reclaimer.shrinkAll()).isEqualTo(42);
+        assertThat(reclaimer.stats().source(PressureSource.MANUAL))
+                .isEqualTo(new ReclaimStats.SourceStats(1, 42, 42, reclaimer.stats().source(PressureSource.MANUAL)
+                        .lastLatencyNanos()));
+    }
+
+    @Test
+    void badSettingsShouldBeRejectedNamingTheSetting() {
+        assertThatThrownBy(() -> Reclaimer.builder().psiThreshold(Duration.ofMillis(50), Duration.ofMillis(100)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("window");
+        assertThatThrownBy(() -> Reclaimer.builder().psiThreshold(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stall");
+        assertThatThrownBy(() -> Reclaimer.builder().watermarks(0.5, 0.2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("highFraction");
+        assertThatThrownBy(() -> Reclaimer.builder().pollInterval(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("interval");
+        assertThatThrownBy(() -> SystemHeap.builder().idleDecay(Duration.ofMillis(5)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("idleDecay");
+        assertThatThrownBy(() -> Reclaimer.system().close()).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    // ---- helpers ----
+
+    private Reclaimer stoppedReclaimer(Shrinkers shrinkers, Path meminfo) {
+        return Reclaimer.builder().shrinkers(shrinkers).psi(false).noCgroup().procMeminfo(meminfo)
+                .pageSize(PAGE).nanoClock(clock::get).buildStopped();
+    }
+
+    private Path meminfo(long total, long available) throws IOException {
+        return Files.writeString(dir.resolve("meminfo"), "MemTotal:       " + total / 1024 + " kB\n"
+                + "MemFree:        1 kB\nMemAvailable:   " + available / 1024 + " kB\n");
+    }
+
+    /** Allocates {@code count} buffers of {@code size}, scribbles and frees them, and waits until pooled. */
+    static void fillPool(SystemHeap heap, int count, long size) {
+        List<HeapBuffer> buffers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            HeapBuffer buffer = heap.allocate(size);
+            buffer.segment().fill((byte) 9);
+            buffers.add(buffer);
+        }
+        buffers.forEach(HeapBuffer::close);
+        heap.drain();
+    }
+
+    /** A heap seen as one shrinker (its own shrinkers in their order). */
+    static Shrinker heapShrinker(Heap heap) {
+        return new Shrinker() {
+            @Override
+            public long count() {
+                HeapStats stats = heap.stats();
+                return (stats.pooledBytes() + stats.pendingBytes()) / stats.pageSize();
+            }
+
+            @Override
+            public long scan(long nrToScan) {
+                return heap.shrink(nrToScan);
+            }
+        };
+    }
+
+    private static Thread threadNamed(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst()
+                .orElse(null);
+    }
+
+    /** A shrinker that holds {@code pages} and records what it is asked and when. */
+    private static final class RecordingShrinker implements Shrinker {
+        private static final AtomicInteger CALLS = new AtomicInteger();
+        final List<Long> asked = new ArrayList<>();
+        final int seeks;
+        long pages;
+        int order = -1;
+
+        RecordingShrinker(int seeks, long pages) {
+            this.seeks = seeks;
+            this.pages = pages;
+        }
+
+        @Override
+        public long count() {
+            return pages;
+        }
+
+        @Override
+        public long scan(long nrToScan) {
+            asked.add(nrToScan);
+            order = CALLS.incrementAndGet();
+            long freed = Math.min(pages, nrToScan);
+            pages -= freed;
+            return freed;
+        }
+
+        @Override
+        public int seeks() {
+            return seeks;
+        }
+    }
+
+    /** The platform's memory source, refusing the first {@code refusals} mappings as ENOMEM would. */
+    private static final class RefusingSource implements MemorySource {
+        private final MemorySource delegate = MemorySource.platformDefault();
+        private final AtomicInteger left;
+        final AtomicInteger refusals = new AtomicInteger();
+
+        RefusingSource(int refusals) {
+            this.left = new AtomicInteger(refusals);
+        }
+
+        @Override
+        public long pageSize() {
+            return delegate.pageSize();
+        }
+
+        @Override
+        public long map(long byteSize, boolean populate, boolean hugePages) {
+            if (left.getAndDecrement() > 0) {
+                refusals.incrementAndGet();
+                throw new MemoryRefusedException("mmap of " + byteSize + " bytes failed: test ENOMEM");
+            }
+            return delegate.map(byteSize, populate, hugePages);
+        }
+
+        @Override
+        public void unmap(long address, long byteSize) {
+            delegate.unmap(address, byteSize);
+        }
+
+        @Override
+        public boolean canUnmapPartially() {
+            return delegate.canUnmapPartially();
+        }
+
+        @Override
+        public boolean purge(long address, long byteSize) {
+            return delegate.purge(address, byteSize);
+        }
+
+        @Override
+        public boolean canPurge() {
+            return delegate.canPurge();
+        }
+
+        @Override
+        public void zero(long address, long byteSize) {
+            delegate.zero(address, byteSize);
+        }
+
+        @Override
+        public String name() {
+            return "refusing " + delegate.name();
+        }
+    }
+}
