@@ -87,6 +87,7 @@ public final class BenchRunner {
         allocator.trim();
         boolean touch = mode.touch();
         Histogram histogram = new Histogram(HIGHEST_TRACKABLE_NANOS, 3);
+        histogram.setAutoResize(true);
         Phase phase;
         if (regime == Regime.BURST) {
             bursts(allocator, byteSize, touch, plan.warmupNanos(), false, null);
@@ -170,7 +171,7 @@ public final class BenchRunner {
      * many tries), the overhead included in every recorded latency.
      */
     public static long timerOverheadNanos() {
-        Histogram histogram = new Histogram(1_000_000, 3);
+        Histogram histogram = new Histogram(3); // auto-resizing: a descheduled thread can take milliseconds
         for (int i = 0; i < 200_000; i++) {
             long t0 = System.nanoTime();
             long t1 = System.nanoTime();

@@ -33,19 +33,22 @@ public final class BenchTables {
 
     /** When, where and what: date, machine, JDK, memory source, the plan. */
     static String header(BenchReport report) {
-        BenchPlan plan = report.plan();
         return "zeroheap bench, " + report.startedAt().format(WHEN) + "\n"
-                + "machine: " + report.fact("cpus") + " CPUs, " + report.fact("memory") + "; " + report.fact("jdk") + "\n"
-                + "zeroheap: memory source " + report.fact("memory source") + ", worker niceness " + report.fact("worker niceness")
-                + ", THP " + report.fact("transparent huge pages").split(" ")[0] + "\n"
-                + "plan: " + planText(plan) + "\n";
+                + "machine: " + report.fact("cpus").replaceFirst("^(\\d+)", "$1 CPUs") + ", " + report.fact("memory")
+                + ", " + report.fact("os") + "\n"
+                + "jdk: " + report.fact("jdk") + "\n"
+                + "zeroheap " + report.fact("zeroheap") + ": memory source " + report.fact("memory source")
+                + ", worker niceness " + report.fact("worker niceness")
+                + ", transparent huge pages " + report.fact("transparent huge pages").split(" ")[0] + "\n"
+                + "plan: " + planText(report.plan()) + "\n";
     }
 
     /** The plan in one line. */
     static String planText(BenchPlan plan) {
-        return plan.sizes().size() + " sizes x " + plan.allocators().size() + " allocators x "
-                + plan.regimes().size() + " regimes x " + plan.touchModes().size() + " touch modes = "
-                + plan.cellCount() + " cells; per cell " + Durations.latency(plan.warmupNanos()) + " warm-up, "
+        return plan.cellCount() + " cells (" + plan.sizes().size() + " sizes x " + plan.allocators().size() + " allocators x "
+                + String.join(", ", plan.regimes().stream().map(Regime::id).toList()) + " x "
+                + String.join(", ", plan.touchModes().stream().map(TouchMode::id).toList())
+                + "); per cell " + Durations.latency(plan.warmupNanos()) + " warm-up, "
                 + Durations.latency(plan.measureNanos()) + " measured; bursts of " + plan.burstLength()
                 + " with >= " + Durations.latency(plan.pauseNanos()) + " idle between them";
     }

@@ -1,6 +1,8 @@
 package io.zeroheap.cli;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,10 +10,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * The self-contained HTML report of a {@link BenchReport}: the platform and plan, one chart
- * (inline SVG, log scale) and one table per regime and touch mode, the legend, and the raw
+ * The self-contained HTML report of a {@link BenchReport}: the platform and plan; per regime
+ * and touch mode two charts (inline SVG, log scale: latency by size and allocator, and each
+ * allocator's median relative to the reference) and a table; the legend, and the raw
  * results as JSON in a {@code <script type="application/json" id="results">} element. No
  * scripts, fonts or styles from elsewhere: it opens offline. Written as well-formed XHTML, so
  * any XML parser reads it back; every result row carries {@code data-allocator} (the id),
@@ -102,23 +106,38 @@ public final class HtmlReport {
         html.append("<h2 id=\"").append(regime.id()).append('-').append(mode.id()).append("\">").append(Xml.escape(title)).append("</h2>\n");
         html.append("<p>").append(Xml.escape(BenchTables.regimeTitle(plan, regime, mode).substring(3))).append("</p>\n");
 
-        List<SvgChart.Series> series = new ArrayList<>();
+        List<SvgChart.Series> latencies = new ArrayList<>();
+        List<SvgChart.Series> ratios = new ArrayList<>();
         for (AllocatorKind kind : plan.allocators()) {
-            List<SvgChart.Point> points = new ArrayList<>();
+            List<SvgChart.Point> latencyPoints = new ArrayList<>();
+            List<SvgChart.Point> ratioPoints = new ArrayList<>();
             for (int i = 0; i < plan.sizes().size(); i++) {
                 long size = plan.sizes().get(i);
-                int index = i;
-                report.result(kind, regime, mode, size).ifPresent(r -> points.add(new SvgChart.Point(index,
-                        r.p50Nanos(), r.p99Nanos(),
-                        kind.label() + ", " + ByteSizes.label(size) + ": p50 " + Durations.latency(r.p50Nanos(), false)
-                                + ", p99 " + Durations.latency(r.p99Nanos(), false)
-                                + ", p99.9 " + Durations.latency(r.p999Nanos(), false)
-                                + ", max " + Durations.latency(r.maxNanos(), false))));
+                Optional<BenchResult> result = report.result(kind, regime, mode, size);
+                if (result.isEmpty()) {
+                    continue;
+                }
+                BenchResult r = result.get();
+                String tooltip = kind.label() + ", " + ByteSizes.label(size) + ": p50 " + Durations.latency(r.p50Nanos(), false)
+                        + ", p99 " + Durations.latency(r.p99Nanos(), false)
+                        + ", p99.9 " + Durations.latency(r.p999Nanos(), false)
+                        + ", max " + Durations.latency(r.maxNanos(), false);
+                latencyPoints.add(new SvgChart.Point(i, r.p50Nanos(), r.p99Nanos(), tooltip));
+                double ratio = report.ratio(r);
+                if (!Double.isNaN(ratio)) {
+                    ratioPoints.add(new SvgChart.Point(i, ratio, ratio, tooltip + "; p50 " + Numbers.ratio(ratio)
+                            + "x " + plan.reference().label() + "'s"));
+                }
             }
-            series.add(new SvgChart.Series(kind.label(), COLORS[kind.ordinal() % COLORS.length],
-                    !kind.zeroed(), kind == plan.reference(), points));
+            String color = COLORS[kind.ordinal() % COLORS.length];
+            latencies.add(new SvgChart.Series(kind.label(), color, !kind.zeroed(), kind == plan.reference(), latencyPoints));
+            ratios.add(new SvgChart.Series(kind.label(), color, !kind.zeroed(), kind == plan.reference(), ratioPoints));
         }
-        html.append(SvgChart.render("Latency by size and allocator, " + title, plan.sizes(), series));
+        html.append(SvgChart.render("Latency by size and allocator, " + title, "latency per allocate + free (log scale)",
+                v -> Durations.latency(v, false), "dot: p50; whisker: up to p99", plan.sizes(), latencies));
+        html.append(SvgChart.render("p50 relative to " + plan.reference().label() + ", " + title,
+                "p50 / " + plan.reference().label() + " p50 (log scale)", v -> axisRatio(v) + "x",
+                "above 1x: slower than " + plan.reference().label(), plan.sizes(), ratios));
 
         html.append("<table class=\"results\" data-regime=\"").append(regime.id()).append("\" data-touch=\"").append(mode.id()).append("\">\n");
         html.append("<thead><tr><th>allocator</th><th>ops</th><th>p50</th><th>p99</th><th>p99.9</th><th>max</th>")
@@ -131,6 +150,12 @@ public final class HtmlReport {
             }
         }
         html.append("</tbody>\n</table>\n");
+    }
+
+    /** A power of ten as a ratio: 0.01, 0.1, 1, 10, 100. */
+    private static String axisRatio(double value) {
+        return value >= 1 ? Numbers.threeDigits(value)
+                : BigDecimal.valueOf(value).round(new MathContext(1)).stripTrailingZeros().toPlainString();
     }
 
     private static void row(StringBuilder html, BenchReport report, BenchResult r) {

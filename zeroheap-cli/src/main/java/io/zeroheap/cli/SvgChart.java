@@ -2,12 +2,13 @@ package io.zeroheap.cli;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
- * An inline SVG line chart of latency by size, one line per allocator, on a logarithmic
- * latency axis: the median as a line with dots, the 99th percentile as a thin whisker above
- * each dot. Hovering a dot shows its numbers (SVG {@code <title>}, no script). Sizes are
- * evenly spaced categories.
+ * An inline SVG line chart by size, one line per allocator, on a logarithmic axis: a value
+ * (e.g. the median latency) as a line with dots, optionally a thin whisker from each dot up to
+ * a second value (e.g. the 99th percentile). Hovering a dot shows its numbers (SVG
+ * {@code <title>}, no script). Sizes are evenly spaced categories.
  */
 final class SvgChart {
 
@@ -15,8 +16,11 @@ final class SvgChart {
     record Series(String label, String color, boolean dashed, boolean bold, List<Point> points) {
     }
 
-    /** One size's numbers; {@code sizeIndex} indexes the chart's sizes. */
-    record Point(int sizeIndex, long p50Nanos, long p99Nanos, String tooltip) {
+    /**
+     * One size's numbers; {@code sizeIndex} indexes the chart's sizes; no whisker where
+     * {@code whiskerTop <= value}.
+     */
+    record Point(int sizeIndex, double value, double whiskerTop, String tooltip) {
     }
 
     private static final int WIDTH = 960;
@@ -25,22 +29,32 @@ final class SvgChart {
     private static final int RIGHT = 290;
     private static final int TOP = 20;
     private static final int BOTTOM = 56;
+    /** Values below this are drawn at it (a log axis has no zero). */
+    private static final double MIN_VALUE = 1e-3;
 
     private SvgChart() {
     }
 
-    /** Renders the chart. */
-    static String render(String title, List<Long> sizes, List<Series> series) {
-        long min = Long.MAX_VALUE;
-        long max = 1;
+    /**
+     * Renders the chart; values must be positive.
+     *
+     * @param yTitle  the axis title
+     * @param yFormat prints an axis value (powers of ten)
+     * @param note    a line under the legend, e.g. what the whiskers mean
+     */
+    static String render(String title, String yTitle, Function<Double, String> yFormat, String note,
+                         List<Long> sizes, List<Series> series) {
+        double min = Double.MAX_VALUE;
+        double max = Double.MIN_VALUE;
         for (Series s : series) {
             for (Point p : s.points()) {
-                min = Math.min(min, Math.max(1, p.p50Nanos()));
-                max = Math.max(max, Math.max(p.p50Nanos(), p.p99Nanos()));
+                min = Math.min(min, Math.max(MIN_VALUE, p.value()));
+                max = Math.max(max, Math.max(p.value(), p.whiskerTop()));
             }
         }
-        if (min == Long.MAX_VALUE) {
+        if (min == Double.MAX_VALUE) {
             min = 1;
+            max = 10;
         }
         int lowDecade = (int) Math.floor(Math.log10(min));
         int highDecade = Math.max(lowDecade + 1, (int) Math.ceil(Math.log10(max)));
@@ -67,7 +81,7 @@ final class SvgChart {
                         LEFT, LEFT + plotWidth, y, y, factor == 1 ? "#ccc" : "#eee"));
                 if (factor == 1) {
                     svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" class=\"axis\">%s</text>%n",
-                            LEFT - 6, y + 4, Xml.escape(Durations.latency(value, false))));
+                            LEFT - 6, y + 4, Xml.escape(yFormat.apply(value))));
                 }
             }
         }
@@ -81,8 +95,8 @@ final class SvgChart {
         svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" class=\"axis\">buffer size</text>%n",
                 LEFT + plotWidth / 2, HEIGHT - 12));
         svg.append(String.format(Locale.ROOT,
-                "<text x=\"16\" y=\"%.1f\" text-anchor=\"middle\" class=\"axis\" transform=\"rotate(-90 16 %.1f)\">latency per allocate + free (log scale)</text>%n",
-                TOP + plotHeight / 2, TOP + plotHeight / 2));
+                "<text x=\"16\" y=\"%.1f\" text-anchor=\"middle\" class=\"axis\" transform=\"rotate(-90 16 %.1f)\">%s</text>%n",
+                TOP + plotHeight / 2, TOP + plotHeight / 2, Xml.escape(yTitle)));
         // The lines, whiskers and dots; each series shifted a little so whiskers do not hide each other.
         for (int s = 0; s < series.size(); s++) {
             Series line = series.get(s);
@@ -91,11 +105,13 @@ final class SvgChart {
             StringBuilder marks = new StringBuilder();
             for (Point p : line.points()) {
                 double x = LEFT + step * (p.sizeIndex() + 0.5) + shift;
-                double y50 = TOP + scale.y(Math.max(1, p.p50Nanos()));
-                double y99 = TOP + scale.y(Math.max(1, p.p99Nanos()));
+                double y50 = TOP + scale.y(Math.max(MIN_VALUE, p.value()));
                 points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y50));
-                marks.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1\" opacity=\"0.6\"/>%n",
-                        x, x, y50, y99, line.color()));
+                if (p.whiskerTop() > p.value()) {
+                    double y99 = TOP + scale.y(p.whiskerTop());
+                    marks.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1\" opacity=\"0.6\"/>%n",
+                            x, x, y50, y99, line.color()));
+                }
                 marks.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" fill=\"%s\"><title>%s</title></circle>%n",
                         x, y50, line.bold() ? "4.5" : "3.5", line.color(), Xml.escape(p.tooltip())));
             }
@@ -116,7 +132,7 @@ final class SvgChart {
                     legendX + 32, y + 4, Xml.escape(line.label())));
         }
         double noteY = TOP + 12 + series.size() * 20 + 8;
-        svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"note\">dot: p50; whisker: up to p99</text>%n", legendX, noteY));
+        svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"note\">%s</text>%n", legendX, noteY, Xml.escape(note)));
         svg.append("</svg>\n");
         return svg.toString();
     }
