@@ -75,8 +75,8 @@ public final class Reclaimer implements AutoCloseable {
     private volatile long availableBytes = -1;
     private volatile long lowBytes = -1;
     private volatile long highBytes = -1;
-    /** The last reading's available bytes minus fresh memory mapped since (direct reclaim). */
-    private final AtomicLong availableEstimate = new AtomicLong(Long.MAX_VALUE);
+    /** Net bytes the heaps mapped since the last reading (direct reclaim's estimate). */
+    private final AtomicLong heldSinceReading = new AtomicLong();
     private volatile boolean closed;
     private final Thread thread;
     /** Reclaim-thread only. */
@@ -101,7 +101,7 @@ public final class Reclaimer implements AutoCloseable {
                 record(reading);
                 status = memoryProbe.describe() + ", low " + builder.watermarks.lowBytes(reading)
                         + " high " + builder.watermarks.highBytes(reading) + " bytes";
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 status = "unavailable: " + e.getMessage();
                 memoryProbe = null;
             }
@@ -119,7 +119,7 @@ public final class Reclaimer implements AutoCloseable {
                 trigger = PsiTrigger.register(file, "some", builder.psiStall.toNanos() / 1000,
                         builder.psiWindow.toNanos() / 1000);
                 status = "armed " + trigger.file() + ": " + trigger.trigger();
-            } catch (IOException | UnsupportedOperationException e) {
+            } catch (IOException | RuntimeException e) { // no PSI here, or native access denied
                 status = "unavailable: " + e.getMessage();
             }
         }
@@ -258,31 +258,40 @@ public final class Reclaimer implements AutoCloseable {
 
     /**
      * Direct reclaim (as the kernel's): a heap is about to map {@code bytes} of fresh memory.
-     * If that brings available memory, as last read minus what was mapped since, under the low
-     * watermark, reclaims on the calling thread up to the high watermark first (recorded as
-     * {@link PressureSource#WATERMARK}), so a burst between two readings does not run into the
-     * limit. Only allocation misses call this, never the pool path.
+     * If that brings available memory, as last read minus what the heaps mapped since (net of
+     * what they gave back), under the low watermark, reclaims on the calling thread up to the
+     * high watermark first (recorded as {@link PressureSource#WATERMARK}), so a burst between
+     * two readings does not run into the limit. Only allocation misses call this, never the
+     * pool path.
      */
     void beforeFreshMemory(long bytes) {
         long low = lowBytes;
         if (low < 0) {
             return; // no watermarks
         }
-        long estimate = availableEstimate.addAndGet(-bytes);
+        long estimate = availableBytes - heldSinceReading.get() - bytes;
         if (estimate < low) {
-            long pages = (highBytes - estimate + pageSize - 1) / pageSize;
-            long freed = reclaim(PressureSource.WATERMARK, pages, System.nanoTime());
-            availableEstimate.addAndGet(freed * pageSize);
+            reclaim(PressureSource.WATERMARK, (highBytes - estimate + pageSize - 1) / pageSize, System.nanoTime());
         }
     }
 
     /**
-     * Whether available memory was under the low watermark at the last reading or since (a
-     * heap's idle worker then does not refill its pools).
+     * A heap's bytes held from the OS changed by {@code delta} (mapped: positive; unmapped or
+     * purged: negative). Called on map and unmap paths only.
+     */
+    void heldBytesChanged(long delta) {
+        if (lowBytes >= 0) {
+            heldSinceReading.addAndGet(delta);
+        }
+    }
+
+    /**
+     * Whether available memory is under the low watermark, as last read minus what the heaps
+     * mapped since (a heap's idle worker then does not refill its pools).
      */
     boolean underPressure() {
         long low = lowBytes;
-        return low >= 0 && availableEstimate.get() < low;
+        return low >= 0 && availableBytes - heldSinceReading.get() < low;
     }
 
     /**
@@ -348,7 +357,7 @@ public final class Reclaimer implements AutoCloseable {
             lowBytes = watermarks.lowBytes(reading);
             highBytes = watermarks.highBytes(reading);
         }
-        availableEstimate.set(reading.availableBytes());
+        heldSinceReading.set(0);
     }
 
     private long reclaim(PressureSource source, long pages, long signalNanos) {

@@ -97,7 +97,8 @@ public final class SystemHeap implements Heap {
         long pageSize = builder.pageSize == 0 ? source.pageSize() : builder.pageSize;
         SizeClasses classes = new SizeClasses(pageSize, builder.maxClassByteSize);
         this.pools = new PoolSet(source, classes, builder.poolCapBytes, builder.maxBytes, builder.populate,
-                builder.transparentHugePages, (item, reason) -> freeChunk((Chunk) item, reason));
+                builder.transparentHugePages, (item, reason) -> freeChunk((Chunk) item, reason),
+                reclaimer::heldBytesChanged);
         this.generations = new Generations(builder.generationMaxBuffers, builder.generationMaxBytes,
                 this::retire);
         this.freeList = builder.deferredFree

@@ -10,6 +10,7 @@ import io.zeroheap.util.Checks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * A heap's chunks: one {@link PagePool} per size class plus one for huge chunks, the memory
@@ -45,6 +46,7 @@ public final class PoolSet implements Shrinker {
     /** Set on a shortfall, cleared by {@link #refill}: lets an idle worker skip the pools. */
     private volatile boolean shortSinceRefill;
     private final DeferredFreeList.FreeAction freeAction;
+    private final LongConsumer heldListener;
 
     /**
      * @param source       where memory comes from
@@ -54,9 +56,12 @@ public final class PoolSet implements Shrinker {
      * @param populate     whether fresh mappings are faulted in at once
      * @param hugePages    whether mappings of at least a huge page ask for transparent huge pages
      * @param freeAction   the deferred free action every chunk carries; it ends in {@link #free}
+     * @param heldListener told every change of the bytes held from the OS (+ mapped, - given
+     *                     back), after it happened; called on map and unmap paths only
      */
     public PoolSet(MemorySource source, SizeClasses classes, long poolCapBytes, long maxBytes, boolean populate,
-                   boolean hugePages, DeferredFreeList.FreeAction freeAction) {
+                   boolean hugePages, DeferredFreeList.FreeAction freeAction, LongConsumer heldListener) {
+        this.heldListener = heldListener;
         this.hugePages = hugePages;
         this.source = source;
         this.freeAction = freeAction;
@@ -269,7 +274,7 @@ public final class PoolSet implements Shrinker {
         if (!purged) {
             return 0;
         }
-        heldBytes.addAndGet(-chunk.byteSize());
+        changeHeld(-chunk.byteSize());
         if (pool.endPurge(chunk)) {
             source.unmap(chunk.address(), chunk.byteSize());
         }
@@ -417,7 +422,7 @@ public final class PoolSet implements Shrinker {
         try {
             return source.map(byteSize, populate, hugePages);
         } catch (RuntimeException e) {
-            heldBytes.addAndGet(-byteSize);
+            changeHeld(-byteSize);
             throw e;
         }
     }
@@ -430,11 +435,17 @@ public final class PoolSet implements Shrinker {
                 return false;
             }
         } while (!heldBytes.compareAndSet(held, held + byteSize));
+        heldListener.accept(byteSize);
         return true;
     }
 
     private void unmap(Chunk chunk) {
         source.unmap(chunk.address(), chunk.byteSize());
-        heldBytes.addAndGet(-chunk.byteSize());
+        changeHeld(-chunk.byteSize());
+    }
+
+    private void changeHeld(long delta) {
+        heldBytes.addAndGet(delta);
+        heldListener.accept(delta);
     }
 }
