@@ -12,7 +12,8 @@ import java.util.concurrent.Callable;
 
 /**
  * The {@code zeroheap} command and the program's entry point. Exit codes: 0 done, 1 a
- * violation ({@code stress}) or a failure, 2 bad arguments (with a message and the usage).
+ * violation ({@code stress}) or a failure, 2 bad arguments (the message, suggestions if an
+ * option was misspelt, and the usage, on standard error).
  */
 @Command(name = "zeroheap",
         mixinStandardHelpOptions = true,
@@ -53,6 +54,15 @@ public final class ZeroheapCommand implements Callable<Integer> {
         CommandLine commandLine = new CommandLine(new ZeroheapCommand());
         commandLine.setOut(out);
         commandLine.setErr(err);
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setParameterExceptionHandler((e, ignored) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println(e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, cmd.getErr());
+            cmd.getErr().print(cmd.getUsageMessage());
+            cmd.getErr().flush();
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             cmd.getErr().println("zeroheap " + cmd.getCommandName() + ": failed: " + e);
             e.printStackTrace(cmd.getErr());

@@ -1,0 +1,59 @@
+package io.zeroheap.cli;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Tiny {@code zeroheap stress} runs: a clean one, and one for each test-only fault. */
+class StressCommandTest {
+
+    private static final String LIVE_LINE = "(?m)^ +\\d+\\.\\d s  [0-9.]+( [kMG])? allocs/s  in use [0-9.]+ \\S+  pooled [0-9.]+ \\S+"
+            + "  pending [0-9.]+ \\S+  reserved [0-9.]+ \\S+ of 64 MiB  RSS [0-9.]+ \\S+  identity ok \\(\\d+ checks\\)$";
+
+    @Test
+    void shouldRunCleanlyAndPrintLiveLinesAndASummary() {
+        Cli.Run run = Cli.run("stress", "--threads", "3", "--duration", "1s", "--interval", "200ms",
+                "--max-bytes", "64M", "--max-size", "512K", "--seed", "7", "--no-progress");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out())
+                .startsWith("zeroheap stress: 3 threads for 1 s, budget 64 MiB, sizes 64 B to 512 KiB (log-uniform), deferred frees, seed 7")
+                .contains("every allocation is checked to read zero: buffers up to 256 KiB are checked in full")
+                .containsPattern(LIVE_LINE)
+                .containsPattern("(?m)^ok after 1\\.\\d s: \\d+ allocations .* \\d+ handed to another thread, \\d+ received intact, "
+                        + "\\d+ refused at the budget; \\d+ accounting checks; peak reserved .* of 64 MiB");
+        assertThat(run.out().lines().filter(l -> l.matches(LIVE_LINE.substring(4, LIVE_LINE.length() - 1))).count())
+                .isBetween(3L, 6L);
+    }
+
+    @Test
+    void shouldRunCleanlyWithSynchronousFreesOnOneThread() {
+        Cli.Run run = Cli.run("stress", "-t", "1", "-d", "300ms", "--interval", "100ms", "--max-bytes", "64M",
+                "--max-size", "2M", "--no-deferred-free", "--no-progress");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("synchronous frees").contains("ok after").contains("0 handed to another thread");
+    }
+
+    @Test
+    void shouldExitOneAndSayWhatWasSeenWhenABufferDoesNotReadZero() {
+        Cli.Run run = Cli.run("stress", "-t", "2", "-d", "20s", "--max-bytes", "64M", "--max-size", "1M",
+                "--inject-fault", "zero", "--no-progress");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("TEST ONLY: --inject-fault=zero").containsPattern("(?m)^stopped after \\d+\\.\\d s");
+        assertThat(run.err()).containsPattern("zeroheap stress: VIOLATION: thread 0, allocation #100 \\((HeapBuffer|arena segment) of \\d+ bytes\\): "
+                + "byte at offset \\d+ reads 0x5a, expected 0x00 \\[fault injected by --inject-fault=zero");
+    }
+
+    @Test
+    void shouldExitOneAndSayWhatWasSeenWhenTheAccountingIdentityBreaks() {
+        Cli.Run run = Cli.run("stress", "-t", "2", "-d", "20s", "--interval", "50ms", "--max-bytes", "64M",
+                "--max-size", "1M", "--inject-fault", "accounting", "--no-progress");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).containsPattern("zeroheap stress: VIOLATION: accounting identity broken in snapshot 1: allocated \\d+ "
+                + "\\+ pooled \\d+ \\+ pending \\d+ = \\d+ bytes, but reserved is \\d+ \\(off by 4096\\) \\[fault injected");
+    }
+}
