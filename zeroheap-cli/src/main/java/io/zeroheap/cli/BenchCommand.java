@@ -168,21 +168,19 @@ public final class BenchCommand implements Callable<Integer> {
         return d.toNanos();
     }
 
-    /** "both" or one of the enum's ids. */
-    private <E extends Enum<E>> List<E> choice(String option, String value, E[] values) {
+    /** "both" (all of them) or one of the ids. */
+    private <E extends Enum<E> & Choice> List<E> choice(String option, String value, E[] values) {
         String v = value.strip().toLowerCase(Locale.ROOT);
         if (v.equals("both")) {
             return Arrays.asList(values);
         }
         for (E e : values) {
-            String id = e instanceof Regime r ? r.id() : ((TouchMode) e).id();
-            if (id.equals(v)) {
+            if (e.id().equals(v)) {
                 return List.of(e);
             }
         }
         throw usage(option + ": '" + value + "' (expected one of: "
-                + String.join(", ", Arrays.stream(values).map(e -> e instanceof Regime r ? r.id() : ((TouchMode) e).id()).toList())
-                + ", both)");
+                + String.join(", ", Arrays.stream(values).map(Choice::id).toList()) + ", both)");
     }
 
     private ParameterException usage(String message) {

@@ -92,7 +92,7 @@ public final class BenchTables {
     /** Medians by allocator and size, each with its ratio to the reference, for every regime and touch mode. */
     static String summary(BenchReport report) {
         BenchPlan plan = report.plan();
-        StringBuilder out = new StringBuilder("== summary: p50 latency (ratio to " + plan.reference().label() + ")\n");
+        StringBuilder out = new StringBuilder("== summary: p50 latency (ratio to " + plan.reference().label() + ")");
         List<String> header = new ArrayList<>();
         header.add("");
         plan.sizes().forEach(size -> header.add(ByteSizes.label(size)));
@@ -110,7 +110,7 @@ public final class BenchTables {
                     }
                     table.row(row.toArray(String[]::new));
                 }
-                out.append(table.render()).append('\n');
+                out.append('\n').append(table.render());
             }
         }
         return out.toString();

@@ -1,7 +1,7 @@
 package io.zeroheap.cli;
 
 /** How {@code zeroheap bench} paces its operations. */
-public enum Regime {
+public enum Regime implements Choice {
     /** Short bursts of buffers one after the other, idle time in between (the worker catches up). */
     BURST("burst"),
     /** One buffer after the other in a tight loop: the worker races the allocating thread. */
@@ -13,7 +13,7 @@ public enum Regime {
         this.id = id;
     }
 
-    /** The command-line id. */
+    @Override
     public String id() {
         return id;
     }

@@ -174,6 +174,7 @@ final class StressRun {
     }
 
     private void summary(long elapsedNanos, HeapStats last) {
+        peakRss = Math.max(peakRss, PlatformInfo.rssBytes());
         long allocations = counters.allocations.sum();
         out.println(String.format(Locale.ROOT,
                 "%s after %.1f s: %d allocations (%s/s, %s), %d handed to another thread, %d received intact, %d refused at the budget;"

@@ -1,7 +1,7 @@
 package io.zeroheap.cli;
 
 /** Whether {@code zeroheap bench} writes into each buffer it gets. */
-public enum TouchMode {
+public enum TouchMode implements Choice {
     /** One {@code long} written per 4 KiB page: every page dirty, as after real use. */
     TOUCHED("touched", true),
     /** Nothing written: a pooling allocator gets its chunk back clean. */
@@ -15,7 +15,7 @@ public enum TouchMode {
         this.touch = touch;
     }
 
-    /** The command-line id. */
+    @Override
     public String id() {
         return id;
     }
