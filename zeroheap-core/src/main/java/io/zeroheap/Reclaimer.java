@@ -3,9 +3,11 @@ package io.zeroheap;
 import io.zeroheap.os.MemorySource;
 import io.zeroheap.os.PsiTrigger;
 import io.zeroheap.pressure.CgroupMemory;
+import io.zeroheap.pressure.DecaySchedule;
 import io.zeroheap.pressure.MemInfo;
 import io.zeroheap.pressure.MemoryProbe;
 import io.zeroheap.pressure.MemoryReading;
+import io.zeroheap.pressure.SourceCounters;
 import io.zeroheap.pressure.Watermarks;
 import io.zeroheap.util.Checks;
 
@@ -15,7 +17,6 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
@@ -68,8 +69,8 @@ public final class Reclaimer implements AutoCloseable {
     private final PsiTrigger psiTrigger;
     private final String psiStatus;
     private final String watermarkStatus;
-    private final Map<PressureSource, Counters> counters = new EnumMap<>(PressureSource.class);
-    private final CopyOnWriteArrayList<Decay> decays = new CopyOnWriteArrayList<>();
+    private final Map<PressureSource, SourceCounters> counters = new EnumMap<>(PressureSource.class);
+    private final DecaySchedule decays = new DecaySchedule();
     private final AtomicLong probeFailures = new AtomicLong();
     private volatile long limitBytes = -1;
     private volatile long availableBytes = -1;
@@ -87,7 +88,7 @@ public final class Reclaimer implements AutoCloseable {
         this.pageSize = builder.pageSize;
         this.nanoClock = builder.nanoClock;
         for (PressureSource source : PressureSource.values()) {
-            counters.put(source, new Counters());
+            counters.put(source, new SourceCounters());
         }
         MemoryProbe memoryProbe = null;
         String status = "off";
@@ -135,16 +136,34 @@ public final class Reclaimer implements AutoCloseable {
     }
 
     /**
-     * Returns the process-wide reclaimer, started on first use with the defaults, adjusted by
-     * system properties: {@code io.zeroheap.psi=off}, {@code io.zeroheap.watermarks=off} or
-     * {@code =<low>,<high>} (shares of the limit, such as {@code 0.05,0.10}).
-     * {@link SystemHeap}s tick their idle decay on it and report refused allocations to it.
+     * Returns the process-wide reclaimer, started on first use with the defaults unless
+     * {@link #startSystem} configured it first. {@link SystemHeap}s tick their idle decay on
+     * it and report refused allocations to it, unless given another.
      */
     public static Reclaimer system() {
         synchronized (SYSTEM_LOCK) {
             if (system == null) {
-                system = fromSystemProperties().build();
+                system = builder().build();
             }
+            return system;
+        }
+    }
+
+    /**
+     * Starts the process-wide reclaimer with the settings of {@code builder} (for example with
+     * PSI off). Call it before the first heap is built.
+     *
+     * @return the started reclaimer, from now on {@link #system()}
+     * @throws IllegalStateException if the process-wide reclaimer is already running
+     */
+    public static Reclaimer startSystem(Builder builder) {
+        Checks.requireNonNull(builder, "builder");
+        synchronized (SYSTEM_LOCK) {
+            if (system != null) {
+                throw new IllegalStateException("the system reclaimer is already running: " + system
+                        + " (expected: startSystem before the first heap is built)");
+            }
+            system = builder.build();
             return system;
         }
     }
@@ -152,25 +171,6 @@ public final class Reclaimer implements AutoCloseable {
     /** Returns a builder with the defaults documented on each setting. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    private static Builder fromSystemProperties() {
-        Builder builder = builder().threadName("zeroheap-reclaim");
-        if ("off".equals(System.getProperty("io.zeroheap.psi"))) {
-            builder.psi(false);
-        }
-        String marks = System.getProperty("io.zeroheap.watermarks");
-        if ("off".equals(marks)) {
-            builder.watermarks(false);
-        } else if (marks != null) {
-            String[] parts = marks.split(",");
-            if (parts.length != 2) {
-                throw new IllegalArgumentException("io.zeroheap.watermarks: '" + marks
-                        + "' (expected: off, or <low>,<high> such as 0.05,0.10)");
-            }
-            builder.watermarks(Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim()));
-        }
-        return builder;
     }
 
     /**
@@ -186,7 +186,10 @@ public final class Reclaimer implements AutoCloseable {
     /** Returns what this reclaimer has seen and done so far. */
     public ReclaimStats stats() {
         Map<PressureSource, ReclaimStats.SourceStats> sources = new EnumMap<>(PressureSource.class);
-        counters.forEach((source, c) -> sources.put(source, c.snapshot()));
+        counters.forEach((source, c) -> {
+            long[] values = c.snapshot();
+            sources.put(source, new ReclaimStats.SourceStats(values[0], values[1], values[2], values[3]));
+        });
         return new ReclaimStats(sources, psiStatus, watermarkStatus, limitBytes, availableBytes,
                 probeFailures.get());
     }
@@ -239,11 +242,10 @@ public final class Reclaimer implements AutoCloseable {
      * frees as {@link PressureSource#IDLE_DECAY}, until the registration is closed.
      */
     Shrinkers.Registration registerDecay(long tickNanos, LongSupplier tick) {
-        Decay decay = new Decay(Checks.requirePositive(tickNanos, "tickNanos"), tick,
-                nanoClock.getAsLong() + tickNanos);
-        decays.add(decay);
+        Shrinkers.Registration registration = decays.add(Checks.requirePositive(tickNanos, "tickNanos"), tick,
+                nanoClock.getAsLong());
         wakeUp();
-        return () -> decays.remove(decay);
+        return registration;
     }
 
     /**
@@ -307,25 +309,9 @@ public final class Reclaimer implements AutoCloseable {
             }
             next = nextProbeNanos;
         }
-        for (Decay decay : decays) {
-            if (nowNanos - decay.next >= 0) {
-                long freed = decay.tick.getAsLong();
-                if (freed > 0) {
-                    counters.get(PressureSource.IDLE_DECAY).add(freed, freed, nanoClock.getAsLong() - nowNanos);
-                }
-                decay.next = nowNanos + decay.tickNanos;
-            }
-            next = earlier(next, decay.next);
-        }
-        return next;
-    }
-
-    /** The earlier of two {@code nanoTime} instants; {@link Long#MAX_VALUE} means never. */
-    private static long earlier(long a, long b) {
-        if (a == Long.MAX_VALUE) {
-            return b;
-        }
-        return b == Long.MAX_VALUE || a - b <= 0 ? a : b;
+        SourceCounters decay = counters.get(PressureSource.IDLE_DECAY);
+        return DecaySchedule.earlier(next, decays.runDue(nowNanos,
+                pages -> decay.add(pages, pages, nanoClock.getAsLong() - nowNanos)));
     }
 
     /** A PSI event arrived at {@code nowNanos}: ask for everything. */
@@ -397,38 +383,6 @@ public final class Reclaimer implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, () -> "reclaim thread: " + e.getMessage() + "; going on", e);
                 LockSupport.parkNanos(this, pollNanos);
             }
-        }
-    }
-
-    /** One source's totals. */
-    private static final class Counters {
-        private long signals;
-        private long asked;
-        private long freed;
-        private long lastLatency;
-
-        synchronized void add(long pagesAsked, long pagesFreed, long latencyNanos) {
-            signals++;
-            asked += pagesAsked;
-            freed += pagesFreed;
-            lastLatency = latencyNanos;
-        }
-
-        synchronized ReclaimStats.SourceStats snapshot() {
-            return new ReclaimStats.SourceStats(signals, asked, freed, lastLatency);
-        }
-    }
-
-    /** A heap's idle decay, ticked by the reclaim thread. */
-    private static final class Decay {
-        final long tickNanos;
-        final LongSupplier tick;
-        volatile long next;
-
-        Decay(long tickNanos, LongSupplier tick, long next) {
-            this.tickNanos = tickNanos;
-            this.tick = tick;
-            this.next = next;
         }
     }
 

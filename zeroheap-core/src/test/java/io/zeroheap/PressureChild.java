@@ -19,11 +19,16 @@ public final class PressureChild {
     private PressureChild() {
     }
 
-    /** {@code args[0]}: waves (at most 12); {@code args[1]}: pause between waves in ms. */
+    /**
+     * {@code args[0]}: waves (at most 12); {@code args[1]}: pause between waves in ms;
+     * {@code args[2]}: {@code on} for the default reclaimer, {@code off} for one with PSI and
+     * watermarks off.
+     */
     public static void main(String[] args) throws InterruptedException {
         int waves = Integer.parseInt(args[0]);
         long pauseMillis = Long.parseLong(args[1]);
-        Reclaimer reclaimer = Reclaimer.system();
+        Reclaimer reclaimer = args[2].equals("on") ? Reclaimer.system()
+                : Reclaimer.startSystem(Reclaimer.builder().psi(false).watermarks(false));
         System.out.println("reclaimer: " + reclaimer.stats().psi() + "; " + reclaimer.stats().watermarks());
         try (SystemHeap heap = SystemHeap.builder().name("child").idleDecay(Duration.ZERO).build()) {
             for (int wave = 0; wave < waves; wave++) {

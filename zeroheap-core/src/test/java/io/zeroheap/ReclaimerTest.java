@@ -289,6 +289,21 @@ class ReclaimerTest {
         assertThatThrownBy(() -> SystemHeap.builder().idleDecay(Duration.ofMillis(5)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("idleDecay");
         assertThatThrownBy(() -> Reclaimer.system().close()).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> Reclaimer.startSystem(Reclaimer.builder().psi(false)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already running");
+    }
+
+    @Test
+    void heapsShrinkAllShouldEmptyEveryRegisteredHeapAndBeRecordedAsManual() {
+        try (SystemHeap heap = SystemHeap.builder().name("shrink-all").idleDecay(Duration.ZERO).build()) {
+            fillPool(heap, 8, 1 << 20);
+            long manualBefore = Reclaimer.system().stats().source(PressureSource.MANUAL).signals();
+
+            assertThat(Heaps.shrinkAll()).isGreaterThanOrEqualTo(8 * MIB / PAGE);
+
+            assertThat(heap.stats().pooledBytes()).isZero();
+            assertThat(Reclaimer.system().stats().source(PressureSource.MANUAL).signals()).isEqualTo(manualBefore + 1);
+        }
     }
 
     // ---- helpers ----
