@@ -6,7 +6,7 @@ import java.util.List;
  * What one {@code zeroheap bench} run measures, and for how long. Each combination of regime,
  * touch mode, allocator and size is one <em>cell</em>: warm-up, then measurement.
  *
- * @param sizes            buffer sizes in bytes, in the order measured
+ * @param byteSizes        buffer sizes in bytes, in the order measured
  * @param allocators       the allocators, in the order measured
  * @param regimes          burst and/or sustained
  * @param touchModes       touched and/or untouched
@@ -21,7 +21,7 @@ import java.util.List;
  *                         first cell does not measure the interpreter
  */
 public record BenchPlan(
-        List<Long> sizes,
+        List<Long> byteSizes,
         List<AllocatorKind> allocators,
         List<Regime> regimes,
         List<TouchMode> touchModes,
@@ -38,7 +38,7 @@ public record BenchPlan(
 
     /** Copies the lists. */
     public BenchPlan {
-        sizes = List.copyOf(sizes);
+        byteSizes = List.copyOf(byteSizes);
         allocators = List.copyOf(allocators);
         regimes = List.copyOf(regimes);
         touchModes = List.copyOf(touchModes);
@@ -46,6 +46,6 @@ public record BenchPlan(
 
     /** The number of cells. */
     public int cellCount() {
-        return sizes.size() * allocators.size() * regimes.size() * touchModes.size();
+        return byteSizes.size() * allocators.size() * regimes.size() * touchModes.size();
     }
 }

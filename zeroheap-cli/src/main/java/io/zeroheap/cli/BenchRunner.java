@@ -71,7 +71,7 @@ public final class BenchRunner {
             for (TouchMode mode : plan.touchModes()) {
                 for (AllocatorKind kind : plan.allocators()) {
                     try (Allocator allocator = kind.create()) {
-                        for (long size : plan.sizes()) {
+                        for (long size : plan.byteSizes()) {
                             listener.cellStarting(index++, total, regime.id() + ", " + mode.id() + ": "
                                     + kind.label() + ", " + ByteSizes.label(size));
                             results.add(cell(allocator, kind, regime, mode, (int) size));

@@ -45,7 +45,7 @@ public final class BenchTables {
 
     /** The plan in one line. */
     static String planText(BenchPlan plan) {
-        return plan.cellCount() + " cells (" + plan.sizes().size() + " sizes x " + plan.allocators().size() + " allocators x "
+        return plan.cellCount() + " cells (" + plan.byteSizes().size() + " sizes x " + plan.allocators().size() + " allocators x "
                 + String.join(", ", plan.regimes().stream().map(Regime::id).toList()) + " x "
                 + String.join(", ", plan.touchModes().stream().map(TouchMode::id).toList())
                 + "); per cell " + Durations.latency(plan.warmupNanos()) + " warm-up, "
@@ -67,7 +67,7 @@ public final class BenchTables {
         TerminalTable table = new TerminalTable("size / allocator", "ops", "p50", "p99", "p99.9", "max",
                 "ops/s", "held", "p50 vs ref");
         boolean first = true;
-        for (long size : report.plan().sizes()) {
+        for (long size : report.plan().byteSizes()) {
             if (!first) {
                 table.blank();
             }
@@ -95,7 +95,7 @@ public final class BenchTables {
         StringBuilder out = new StringBuilder("== summary: p50 latency (ratio to " + plan.reference().label() + ")");
         List<String> header = new ArrayList<>();
         header.add("");
-        plan.sizes().forEach(size -> header.add(ByteSizes.label(size)));
+        plan.byteSizes().forEach(size -> header.add(ByteSizes.label(size)));
         for (Regime regime : plan.regimes()) {
             for (TouchMode mode : plan.touchModes()) {
                 header.set(0, regime.id() + ", " + mode.id());
@@ -103,7 +103,7 @@ public final class BenchTables {
                 for (AllocatorKind kind : plan.allocators()) {
                     List<String> row = new ArrayList<>();
                     row.add(kind.label());
-                    for (long size : plan.sizes()) {
+                    for (long size : plan.byteSizes()) {
                         row.add(report.result(kind, regime, mode, size)
                                 .map(r -> Durations.latency(r.p50Nanos()) + " (" + Numbers.ratio(report.ratio(r)) + "x)")
                                 .orElse(""));

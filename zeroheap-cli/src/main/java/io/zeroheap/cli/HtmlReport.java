@@ -111,8 +111,8 @@ public final class HtmlReport {
         for (AllocatorKind kind : plan.allocators()) {
             List<SvgChart.Point> latencyPoints = new ArrayList<>();
             List<SvgChart.Point> ratioPoints = new ArrayList<>();
-            for (int i = 0; i < plan.sizes().size(); i++) {
-                long size = plan.sizes().get(i);
+            for (int i = 0; i < plan.byteSizes().size(); i++) {
+                long size = plan.byteSizes().get(i);
                 Optional<BenchResult> result = report.result(kind, regime, mode, size);
                 if (result.isEmpty()) {
                     continue;
@@ -134,16 +134,16 @@ public final class HtmlReport {
             ratios.add(new SvgChart.Series(kind.label(), color, !kind.zeroed(), kind == plan.reference(), ratioPoints));
         }
         html.append(SvgChart.render("Latency by size and allocator, " + title, "latency per allocate + free (log scale)",
-                v -> Durations.latency(v, false), "dot: p50; whisker: up to p99", plan.sizes(), latencies));
+                v -> Durations.latency(v, false), "dot: p50; whisker: up to p99", plan.byteSizes(), latencies));
         html.append(SvgChart.render("p50 relative to " + plan.reference().label() + ", " + title,
                 "p50 / " + plan.reference().label() + " p50 (log scale)", v -> axisRatio(v) + "x",
-                "above 1x: slower than " + plan.reference().label(), plan.sizes(), ratios));
+                "above 1x: slower than " + plan.reference().label(), plan.byteSizes(), ratios));
 
         html.append("<table class=\"results\" data-regime=\"").append(regime.id()).append("\" data-touch=\"").append(mode.id()).append("\">\n");
         html.append("<thead><tr><th>allocator</th><th>ops</th><th>p50</th><th>p99</th><th>p99.9</th><th>max</th>")
                 .append("<th>mean</th><th>ops/s</th><th>GB/s</th><th>held</th><th>p50 vs ")
                 .append(Xml.escape(plan.reference().label())).append("</th></tr></thead>\n<tbody>\n");
-        for (long size : plan.sizes()) {
+        for (long size : plan.byteSizes()) {
             html.append("<tr class=\"size\"><td colspan=\"11\">").append(Xml.escape(ByteSizes.label(size))).append("</td></tr>\n");
             for (AllocatorKind kind : plan.allocators()) {
                 report.result(kind, regime, mode, size).ifPresent(r -> row(html, report, r));

@@ -6,7 +6,7 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * How {@code zeroheap stress} writes and checks buffers. A buffer of up to
- * {@code fullCheckBelow} bytes is written and checked in full; a larger one in its
+ * {@code fullCheckBytes} bytes is written and checked in full; a larger one in its
  * <em>sampled part</em>: the first and the last {@value #EDGE_BYTES} bytes, and the first
  * {@value #PAGE_SAMPLE_BYTES} bytes of every 4 KiB page in between. A tag of 0 checks that the
  * buffer reads zero; other tags (1-255) are what a thread wrote, checked when another thread
@@ -19,7 +19,7 @@ final class Patterns {
     static final long EDGE_BYTES = 64 * 1024;
     /** Bytes checked at the start of every 4 KiB page of a large buffer. */
     static final long PAGE_SAMPLE_BYTES = 64;
-    /** The smallest {@code fullCheckBelow}: a large buffer must hold both edges. */
+    /** The smallest {@code fullCheckBytes}: a large buffer must hold both edges. */
     static final long MIN_FULL_CHECK_BYTES = 2 * EDGE_BYTES;
 
     private static final long PAGE = 4096;
@@ -35,15 +35,15 @@ final class Patterns {
     }
 
     /** Describes what is checked, for the run's header. */
-    static String describe(long fullCheckBelow) {
-        return "buffers up to " + ByteSizes.approximate(fullCheckBelow) + " are checked in full; larger ones in the first and last "
+    static String describe(long fullCheckBytes) {
+        return "buffers up to " + ByteSizes.approximate(fullCheckBytes) + " are checked in full; larger ones in the first and last "
                 + ByteSizes.label(EDGE_BYTES) + " and the first " + PAGE_SAMPLE_BYTES + " bytes of every 4 KiB page in between";
     }
 
     /** Writes {@code tag} over the checked part of {@code segment}. */
-    static void write(MemorySegment segment, byte tag, long fullCheckBelow) {
+    static void write(MemorySegment segment, byte tag, long fullCheckBytes) {
         long size = segment.byteSize();
-        if (size <= fullCheckBelow) {
+        if (size <= fullCheckBytes) {
             segment.fill(tag);
             return;
         }
@@ -55,9 +55,9 @@ final class Patterns {
     }
 
     /** The offset of the first byte in the checked part of {@code segment} that is not {@code tag}, or -1. */
-    static long firstMismatch(MemorySegment segment, byte tag, long fullCheckBelow) {
+    static long firstMismatch(MemorySegment segment, byte tag, long fullCheckBytes) {
         long size = segment.byteSize();
-        if (size <= fullCheckBelow) {
+        if (size <= fullCheckBytes) {
             return compare(segment, 0, size, tag);
         }
         long at = compare(segment, 0, EDGE_BYTES, tag);

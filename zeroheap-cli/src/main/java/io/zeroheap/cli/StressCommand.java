@@ -97,9 +97,9 @@ public final class StressCommand implements Callable<Integer> {
         out.println(String.format(Locale.ROOT,
                 "zeroheap stress: %d threads for %s, budget %s, sizes %s to %s (log-uniform), %s frees, seed %d",
                 config.threads(), Durations.latency(config.durationNanos()), ByteSizes.approximate(config.maxBytes()),
-                ByteSizes.label(config.minSize()), ByteSizes.label(config.maxSize()),
+                ByteSizes.label(config.minByteSize()), ByteSizes.label(config.maxByteSize()),
                 config.deferredFree() ? "deferred" : "synchronous", config.seed()));
-        out.println("every allocation is checked to read zero: " + Patterns.describe(config.fullCheckBelow()));
+        out.println("every allocation is checked to read zero: " + Patterns.describe(config.fullCheckBytes()));
         if (config.fault() != FaultInjection.NONE) {
             out.println("TEST ONLY: --inject-fault=" + config.fault().name().toLowerCase(Locale.ROOT)
                     + " (the run corrupts what it checks itself; zeroheap is not at fault)");

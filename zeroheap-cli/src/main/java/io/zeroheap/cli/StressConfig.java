@@ -6,9 +6,9 @@ package io.zeroheap.cli;
  * @param threads        allocating threads
  * @param durationNanos  how long they run
  * @param maxBytes       the heap's budget ({@code SystemHeap.Builder.maxBytes})
- * @param minSize        the smallest buffer, in bytes
- * @param maxSize        the largest buffer, in bytes (sizes are log-uniform in between)
- * @param fullCheckBelow buffers up to this many bytes are checked in full; see {@link Patterns}
+ * @param minByteSize    the smallest buffer, in bytes
+ * @param maxByteSize    the largest buffer, in bytes (sizes are log-uniform in between)
+ * @param fullCheckBytes buffers up to this many bytes are checked in full; see {@link Patterns}
  * @param queueDepth     buffers each thread's inbox holds, waiting to be checked and freed
  * @param seed           the seed of the threads' random choices
  * @param intervalNanos  how often the accounting identity is checked and the live line drawn
@@ -19,9 +19,9 @@ public record StressConfig(
         int threads,
         long durationNanos,
         long maxBytes,
-        long minSize,
-        long maxSize,
-        long fullCheckBelow,
+        long minByteSize,
+        long maxByteSize,
+        long fullCheckBytes,
         int queueDepth,
         long seed,
         long intervalNanos,

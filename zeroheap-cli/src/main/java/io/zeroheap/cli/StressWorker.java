@@ -59,8 +59,8 @@ final class StressWorker implements Runnable {
         this.stop = stop;
         this.violation = violation;
         this.random = new SplittableRandom(config.seed() + 0x9E3779B97F4A7C15L * (index + 1));
-        this.logMin = Math.log(config.minSize());
-        this.logMax = Math.log(config.maxSize());
+        this.logMin = Math.log(config.minByteSize());
+        this.logMax = Math.log(config.maxByteSize());
     }
 
     @Override
@@ -69,7 +69,7 @@ final class StressWorker implements Runnable {
             while (!stop.get() && !violation.seen()) {
                 receive();
                 long byteSize = Math.clamp(Math.round(Math.exp(logMin + random.nextDouble() * (logMax - logMin))),
-                        config.minSize(), config.maxSize());
+                        config.minByteSize(), config.maxByteSize());
                 if (random.nextInt(4) == 0) {
                     arenaRound(byteSize);
                 } else {
@@ -113,7 +113,7 @@ final class StressWorker implements Runnable {
             return;
         }
         byte tag = (byte) (1 + allocation % 255);
-        Patterns.write(segment, tag, config.fullCheckBelow());
+        Patterns.write(segment, tag, config.fullCheckBytes());
         Envelope envelope = new Envelope(buffer, tag, index, allocation);
         int choice = random.nextInt(8);
         if (choice < 4 && inboxes.size() > 1) {
@@ -148,8 +148,8 @@ final class StressWorker implements Runnable {
             long allocation = ++allocations;
             if (checkZero(segment, "arena segment", allocation)) {
                 byte tag = (byte) (1 + allocation % 255);
-                Patterns.write(segment, tag, config.fullCheckBelow());
-                long at = Patterns.firstMismatch(segment, tag, config.fullCheckBelow());
+                Patterns.write(segment, tag, config.fullCheckBytes());
+                long at = Patterns.firstMismatch(segment, tag, config.fullCheckBytes());
                 if (at >= 0) {
                     violation.report(String.format("thread %d, allocation #%d (arena segment of %d bytes): byte at offset %d reads 0x%02x"
                             + " right after this thread wrote 0x%02x", index, allocation, byteSize, at, Patterns.byteAt(segment, at), tag));
@@ -187,7 +187,7 @@ final class StressWorker implements Runnable {
             segment.set(ValueLayout.JAVA_BYTE, offset, (byte) 0x5a);
             injected = " [fault injected by --inject-fault=zero: the stress run wrote 0x5a there itself, after allocating]";
         }
-        long at = Patterns.firstMismatch(segment, (byte) 0, config.fullCheckBelow());
+        long at = Patterns.firstMismatch(segment, (byte) 0, config.fullCheckBytes());
         if (at >= 0) {
             violation.report(String.format("thread %d, allocation #%d (%s of %d bytes): byte at offset %d reads 0x%02x, expected 0x00%s",
                     index, allocation, what, segment.byteSize(), at, Patterns.byteAt(segment, at), injected));
@@ -198,7 +198,7 @@ final class StressWorker implements Runnable {
 
     private void checkIntact(Envelope envelope, String where) {
         MemorySegment segment = envelope.buffer().segment();
-        long at = Patterns.firstMismatch(segment, envelope.tag(), config.fullCheckBelow());
+        long at = Patterns.firstMismatch(segment, envelope.tag(), config.fullCheckBytes());
         if (at >= 0) {
             violation.report(String.format("thread %d's allocation #%d (HeapBuffer of %d bytes), %s: byte at offset %d reads 0x%02x,"
                     + " expected 0x%02x (what its owner wrote; someone else wrote into it)", envelope.fromThread(), envelope.allocation(),

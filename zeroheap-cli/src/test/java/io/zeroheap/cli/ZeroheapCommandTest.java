@@ -92,7 +92,7 @@ class ZeroheapCommandTest {
     void shouldBuildTheDefaultPlan() {
         BenchPlan plan = benchPlan();
 
-        assertThat(plan.sizes()).containsExactly(4096L, 65536L, 1L << 20, 8L << 20, 32L << 20);
+        assertThat(plan.byteSizes()).containsExactly(4096L, 65536L, 1L << 20, 8L << 20, 32L << 20);
         assertThat(plan.allocators()).containsExactly(AllocatorKind.values());
         assertThat(plan.regimes()).containsExactly(Regime.BURST, Regime.SUSTAINED);
         assertThat(plan.touchModes()).containsExactly(TouchMode.TOUCHED);
@@ -118,7 +118,7 @@ class ZeroheapCommandTest {
         BenchPlan plan = benchPlan("--sizes", "4095,4K,1.5m", "-a", "netty-zeroed,zeroheap-buffer,netty-zeroed",
                 "--regime", "sustained", "--touch", "both", "--burst", "4");
 
-        assertThat(plan.sizes()).containsExactly(4095L, 4096L, 1536L << 10);
+        assertThat(plan.byteSizes()).containsExactly(4095L, 4096L, 1536L << 10);
         assertThat(plan.allocators()).containsExactly(AllocatorKind.NETTY_ZEROED, AllocatorKind.ZEROHEAP_BUFFER);
         assertThat(plan.reference()).as("the first zeroheap allocator when zeroheap-arena is not measured")
                 .isEqualTo(AllocatorKind.ZEROHEAP_BUFFER);
