@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
                     + "buffers, zeroheap without deferred freeing, Arena.ofConfined/ofShared, ByteBuffer.allocateDirect, "
                     + "Netty pooled (stale data) and Netty pooled + setZero, all in this process, one after the other.",
             "Prints p50/p99/p99.9/max and throughput with each allocator's ratio to zeroheap, and writes an HTML "
-                    + "report with charts. The default run takes about 30-40 s on a 2-core machine; --full runs longer "
+                    + "report with charts. The default run takes about 30 s on a 2-core machine; --full runs longer "
                     + "and steadier."
         })
 public final class BenchCommand implements Callable<Integer> {
