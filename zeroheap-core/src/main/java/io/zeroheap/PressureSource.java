@@ -6,6 +6,12 @@ public enum PressureSource {
     PSI,
     /** Available memory (cgroup limit or {@code MemAvailable}) fell under the low watermark. */
     WATERMARK,
+    /**
+     * An allocation about to map fresh memory found that it would leave available memory
+     * under the low watermark (estimated since the last reading), and reclaimed first on its
+     * own thread (the kernel's direct reclaim).
+     */
+    DIRECT_RECLAIM,
     /** The operating system refused memory to an allocation ({@code mmap} failed). */
     ALLOCATION_FAILURE,
     /** Pooled memory had not been used for a while (idle decay). */

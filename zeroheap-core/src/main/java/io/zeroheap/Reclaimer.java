@@ -7,14 +7,18 @@ import io.zeroheap.pressure.DecaySchedule;
 import io.zeroheap.pressure.MemInfo;
 import io.zeroheap.pressure.MemoryProbe;
 import io.zeroheap.pressure.MemoryReading;
+import io.zeroheap.pressure.PressureEvents;
 import io.zeroheap.pressure.SourceCounters;
+import io.zeroheap.pressure.WatermarkMonitor;
 import io.zeroheap.pressure.Watermarks;
 import io.zeroheap.util.Checks;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,76 +67,91 @@ public final class Reclaimer implements AutoCloseable {
     private final Shrinkers shrinkers;
     private final long pageSize;
     private final LongSupplier nanoClock;
-    private final Watermarks watermarks;
-    private final MemoryProbe probe;
     private final long pollNanos;
-    private final PsiTrigger psiTrigger;
-    private final String psiStatus;
+    private final WatermarkMonitor watermarks;
     private final String watermarkStatus;
     private final Map<PressureSource, SourceCounters> counters = new EnumMap<>(PressureSource.class);
     private final DecaySchedule decays = new DecaySchedule();
     private final AtomicLong probeFailures = new AtomicLong();
-    private volatile long limitBytes = -1;
-    private volatile long availableBytes = -1;
-    private volatile long lowBytes = -1;
-    private volatile long highBytes = -1;
-    /** Net bytes the heaps mapped since the last reading (direct reclaim's estimate). */
-    private final AtomicLong heldSinceReading = new AtomicLong();
+    private final AtomicLong threadFailures = new AtomicLong();
+    /** Null when PSI is off, unavailable or gone; written by the constructor and the reclaim thread. */
+    private volatile PressureEvents psi;
+    private volatile String psiStatus;
     private volatile boolean closed;
     private final Thread thread;
-    /** Reclaim-thread only. */
-    private long nextProbeNanos;
+    /** Reclaim thread only. */
+    private long nextReadingNanos;
 
     private Reclaimer(Builder builder, boolean start) {
         this.shrinkers = builder.shrinkers;
         this.pageSize = builder.pageSize;
         this.nanoClock = builder.nanoClock;
+        this.pollNanos = builder.pollInterval.toNanos();
         for (PressureSource source : PressureSource.values()) {
             counters.put(source, new SourceCounters());
         }
-        MemoryProbe memoryProbe = null;
+        WatermarkMonitor monitor = null;
         String status = "off";
-        this.watermarks = builder.watermarks;
-        if (builder.watermarks != null) {
-            memoryProbe = new MemoryProbe(new MemInfo(builder.procMeminfo),
-                    builder.cgroup != null ? builder.cgroup
-                            : CgroupMemory.locate(builder.procSelfCgroup, builder.mountInfo));
+        if (builder.watermarksOn) {
+            Optional<CgroupMemory> cgroup = builder.cgroupDir != null ? Optional.of(builder.cgroupDir)
+                    : builder.locateCgroup ? CgroupMemory.locate(builder.procSelfCgroup, builder.mountInfo)
+                    : Optional.empty();
+            monitor = new WatermarkMonitor(new MemoryProbe(new MemInfo(builder.procMeminfo), cgroup),
+                    builder.watermarks, STALE_READINGS * pollNanos);
             try {
-                MemoryReading reading = memoryProbe.read();
-                record(reading);
-                status = memoryProbe.describe() + ", low " + builder.watermarks.lowBytes(reading)
-                        + " high " + builder.watermarks.highBytes(reading) + " bytes";
+                monitor.read(nanoClock.getAsLong());
+                status = monitor.describe();
             } catch (IOException | RuntimeException e) {
                 status = "unavailable: " + e.getMessage();
-                memoryProbe = null;
+                monitor = null;
             }
         }
-        this.probe = memoryProbe;
+        this.watermarks = monitor;
         this.watermarkStatus = status;
-        this.pollNanos = builder.pollInterval.toNanos();
-        PsiTrigger trigger = null;
-        status = "off";
-        if (builder.psi) {
-            Path file = builder.psiFile != null ? builder.psiFile
-                    : CgroupMemory.locatePressureFile(builder.procSelfCgroup, builder.mountInfo)
-                            .orElse(Path.of("/proc/pressure/memory"));
-            try {
-                trigger = PsiTrigger.register(file, "some", builder.psiStall.toNanos() / 1000,
-                        builder.psiWindow.toNanos() / 1000);
-                status = "armed " + trigger.file() + ": " + trigger.trigger();
-            } catch (IOException | RuntimeException e) { // no PSI here, or native access denied
-                status = "unavailable: " + e.getMessage();
-            }
+        this.psiStatus = "off";
+        if (builder.psiEvents != null) {
+            this.psi = builder.psiEvents;
+            this.psiStatus = "armed " + psi.describe();
+        } else if (builder.psi) {
+            armPsi(builder);
         }
-        this.psiTrigger = trigger;
-        this.psiStatus = status;
-        this.nextProbeNanos = nanoClock.getAsLong();
+        this.nextReadingNanos = nanoClock.getAsLong(); // the first run reads again and answers
         if (start) {
             this.thread = Thread.ofPlatform().name(builder.threadName).daemon().unstarted(this::run);
             thread.start();
         } else {
             this.thread = null;
         }
+    }
+
+    /** A reading older than this many poll intervals gives direct reclaim no estimate. */
+    private static final int STALE_READINGS = 4;
+
+    /**
+     * Arms the configured PSI file, or the cgroup's then the system's: a cgroup file that
+     * cannot be armed (a read-only cgroupfs in a container) falls back to
+     * {@code /proc/pressure/memory}.
+     */
+    private void armPsi(Builder builder) {
+        List<Path> candidates = new ArrayList<>();
+        if (builder.psiFile != null) {
+            candidates.add(builder.psiFile);
+        } else {
+            CgroupMemory.locatePressureFile(builder.procSelfCgroup, builder.mountInfo).ifPresent(candidates::add);
+            candidates.add(Path.of("/proc/pressure/memory"));
+        }
+        List<String> failures = new ArrayList<>();
+        for (Path file : candidates) {
+            try {
+                psi = PsiTrigger.register(file, "some", builder.psiStall.toNanos() / 1000,
+                        builder.psiWindow.toNanos() / 1000);
+                psiStatus = "armed " + psi.describe();
+                return;
+            } catch (IOException | RuntimeException e) { // no PSI here, or native access denied
+                failures.add(e.getMessage());
+            }
+        }
+        psiStatus = "unavailable: " + String.join("; ", failures);
     }
 
     /**
@@ -177,10 +196,10 @@ public final class Reclaimer implements AutoCloseable {
      * Asks every shrinker for everything it holds, on the calling thread (pending frees first,
      * then pinned chunks, then pools), and records it as {@link PressureSource#MANUAL}.
      *
-     * @return pages freed
+     * @return pages freed (in the shrinkers' pages: the heaps' page size)
      */
     public long shrinkAll() {
-        return reclaim(PressureSource.MANUAL, Long.MAX_VALUE, System.nanoTime());
+        return reclaim(PressureSource.MANUAL, Long.MAX_VALUE, nanoClock.getAsLong());
     }
 
     /** Returns what this reclaimer has seen and done so far. */
@@ -190,29 +209,33 @@ public final class Reclaimer implements AutoCloseable {
             long[] values = c.snapshot();
             sources.put(source, new ReclaimStats.SourceStats(values[0], values[1], values[2], values[3]));
         });
-        return new ReclaimStats(sources, psiStatus, watermarkStatus, limitBytes, availableBytes,
-                probeFailures.get());
+        MemoryReading reading = watermarks == null ? null : watermarks.lastReading();
+        return new ReclaimStats(sources, psiStatus, watermarkStatus,
+                reading == null ? -1 : reading.limitBytes(), reading == null ? -1 : reading.availableBytes(),
+                probeFailures.get(), threadFailures.get());
     }
 
     /**
      * Stops the thread and disarms the PSI trigger; returns once the thread has ended. Idempotent.
-     * The process-wide reclaimer cannot be closed.
      *
-     * @throws UnsupportedOperationException if this is {@link #system()}
+     * @throws UnsupportedOperationException if this is {@link #system()}, which runs as long
+     *                                       as the JVM
      */
     @Override
     public void close() {
         synchronized (SYSTEM_LOCK) {
             if (this == system) {
-                throw new UnsupportedOperationException("the system reclaimer runs as long as the JVM");
+                throw new UnsupportedOperationException("reclaimer: " + this + " (expected: not the system"
+                        + " reclaimer, which runs as long as the JVM)");
             }
         }
         if (closed) {
             return;
         }
         closed = true;
-        if (psiTrigger != null) {
-            psiTrigger.close();
+        PressureEvents events = psi;
+        if (events != null) {
+            events.close();
         }
         if (thread != null) {
             LockSupport.unpark(thread);
@@ -255,25 +278,25 @@ public final class Reclaimer implements AutoCloseable {
      * @return pages freed
      */
     long reclaimAfterRefusal() {
-        return reclaim(PressureSource.ALLOCATION_FAILURE, Long.MAX_VALUE, System.nanoTime());
+        return reclaim(PressureSource.ALLOCATION_FAILURE, Long.MAX_VALUE, nanoClock.getAsLong());
     }
 
     /**
      * Direct reclaim (as the kernel's): a heap is about to map {@code bytes} of fresh memory.
-     * If that brings available memory, as last read minus what the heaps mapped since (net of
-     * what they gave back), under the low watermark, reclaims on the calling thread up to the
-     * high watermark first (recorded as {@link PressureSource#WATERMARK}), so a burst between
-     * two readings does not run into the limit. Only allocation misses call this, never the
-     * pool path.
+     * If that would leave available memory under the low watermark (estimated from a fresh
+     * reading, see {@link WatermarkMonitor}), reclaims on the calling thread up to the high
+     * watermark first, recorded as {@link PressureSource#DIRECT_RECLAIM}, so a burst between two
+     * readings does not run into the limit. Nothing happens when the shrinkers hold nothing.
+     * Only allocation misses call this, never the pool path.
      */
     void beforeFreshMemory(long bytes) {
-        long low = lowBytes;
-        if (low < 0) {
-            return; // no watermarks
+        if (watermarks == null) {
+            return;
         }
-        long estimate = availableBytes - heldSinceReading.get() - bytes;
-        if (estimate < low) {
-            reclaim(PressureSource.WATERMARK, (highBytes - estimate + pageSize - 1) / pageSize, System.nanoTime());
+        long now = nanoClock.getAsLong();
+        long reclaimBytes = watermarks.bytesToReclaimBeforeMapping(bytes, now);
+        if (reclaimBytes > 0 && shrinkers.count() > 0) {
+            reclaim(PressureSource.DIRECT_RECLAIM, (reclaimBytes + pageSize - 1) / pageSize, now);
         }
     }
 
@@ -282,18 +305,14 @@ public final class Reclaimer implements AutoCloseable {
      * purged: negative). Called on map and unmap paths only.
      */
     void heldBytesChanged(long delta) {
-        if (lowBytes >= 0) {
-            heldSinceReading.addAndGet(delta);
+        if (watermarks != null) {
+            watermarks.heldBytesChanged(delta);
         }
     }
 
-    /**
-     * Whether available memory is under the low watermark, as last read minus what the heaps
-     * mapped since (a heap's idle worker then does not refill its pools).
-     */
+    /** Whether available memory is under the low watermark now (idle workers then do not refill pools). */
     boolean underPressure() {
-        long low = lowBytes;
-        return low >= 0 && availableBytes - heldSinceReading.get() < low;
+        return watermarks != null && watermarks.underLowWatermark(nanoClock.getAsLong());
     }
 
     /**
@@ -302,12 +321,12 @@ public final class Reclaimer implements AutoCloseable {
      */
     long runDue(long nowNanos) {
         long next = Long.MAX_VALUE;
-        if (probe != null) {
-            if (nowNanos - nextProbeNanos >= 0) {
+        if (watermarks != null) {
+            if (nowNanos - nextReadingNanos >= 0) {
                 checkWatermarks(nowNanos);
-                nextProbeNanos = nowNanos + pollNanos;
+                nextReadingNanos = nowNanos + pollNanos;
             }
-            next = nextProbeNanos;
+            next = nextReadingNanos;
         }
         SourceCounters decay = counters.get(PressureSource.IDLE_DECAY);
         return DecaySchedule.earlier(next, decays.runDue(nowNanos,
@@ -322,28 +341,17 @@ public final class Reclaimer implements AutoCloseable {
     private void checkWatermarks(long nowNanos) {
         MemoryReading reading;
         try {
-            reading = probe.read();
+            reading = watermarks.read(nowNanos);
         } catch (IOException e) {
             if (probeFailures.getAndIncrement() == 0) {
                 LOG.log(System.Logger.Level.WARNING, () -> "reading memory limits failed; counted, retried", e);
             }
             return;
         }
-        record(reading);
         long bytes = watermarks.bytesToReclaim(reading);
         if (bytes > 0) {
             reclaim(PressureSource.WATERMARK, (bytes + pageSize - 1) / pageSize, nowNanos);
         }
-    }
-
-    private void record(MemoryReading reading) {
-        limitBytes = reading.limitBytes();
-        availableBytes = reading.availableBytes();
-        if (watermarks != null) {
-            lowBytes = watermarks.lowBytes(reading);
-            highBytes = watermarks.highBytes(reading);
-        }
-        heldSinceReading.set(0);
     }
 
     private long reclaim(PressureSource source, long pages, long signalNanos) {
@@ -357,32 +365,53 @@ public final class Reclaimer implements AutoCloseable {
     }
 
     private void wakeUp() {
-        if (psiTrigger != null) {
-            psiTrigger.wakeUp();
+        PressureEvents events = psi;
+        if (events != null) {
+            events.wakeUp();
         } else if (thread != null) {
             LockSupport.unpark(thread);
         }
     }
 
+    /**
+     * The reclaim thread: does what is due, then waits for a PSI event or the next due time.
+     * It survives everything: a failure (an {@code Error} too, such as an OutOfMemoryError under
+     * pressure) is counted in {@link ReclaimStats#threadFailures()} and logged, and the loop
+     * goes on after a poll interval; a PSI source that reports itself gone is closed and the
+     * thread falls back to timed waits.
+     */
     private void run() {
         while (!closed) {
             try {
                 long now = nanoClock.getAsLong();
                 long next = runDue(now);
-                long waitNanos = next == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, next - now);
-                if (psiTrigger != null) {
-                    int millis = (int) Math.min(Integer.MAX_VALUE, waitNanos == Long.MAX_VALUE ? -1
-                            : Math.max(1, waitNanos / 1_000_000));
-                    if (psiTrigger.await(millis < 0 ? 60_000 : millis) && !closed) {
-                        onPsiEvent(nanoClock.getAsLong());
-                    }
+                long waitNanos = next == Long.MAX_VALUE ? MAX_WAIT_NANOS : Math.min(MAX_WAIT_NANOS, Math.max(0, next - now));
+                PressureEvents events = psi;
+                if (events != null) {
+                    awaitPsi(events, (int) Math.max(1, waitNanos / 1_000_000));
                 } else if (waitNanos > 0) {
-                    LockSupport.parkNanos(this, Math.min(waitNanos, 60_000_000_000L));
+                    LockSupport.parkNanos(this, waitNanos);
                 }
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, () -> "reclaim thread: " + e.getMessage() + "; going on", e);
+            } catch (Throwable e) {
+                threadFailures.incrementAndGet();
+                LOG.log(System.Logger.Level.WARNING, () -> "reclaim thread: " + e + "; counted, going on", e);
                 LockSupport.parkNanos(this, pollNanos);
             }
+        }
+    }
+
+    private static final long MAX_WAIT_NANOS = 60_000_000_000L;
+
+    private void awaitPsi(PressureEvents events, int timeoutMillis) {
+        try {
+            if (events.await(timeoutMillis) && !closed) {
+                onPsiEvent(nanoClock.getAsLong());
+            }
+        } catch (IOException e) {
+            psi = null; // gone for good (its cgroup was removed): stop waiting on it
+            events.close();
+            psiStatus = "unavailable: " + e.getMessage();
+            LOG.log(System.Logger.Level.WARNING, () -> "PSI monitor stopped: " + e.getMessage());
         }
     }
 
@@ -397,12 +426,15 @@ public final class Reclaimer implements AutoCloseable {
         private Path psiFile;
         private Duration psiStall = Duration.ofMillis(200);
         private Duration psiWindow = Duration.ofSeconds(2);
+        private boolean watermarksOn = true;
         private Watermarks watermarks = new Watermarks(0.05, 0.10);
         private Duration pollInterval = Duration.ofMillis(250);
         private Path procMeminfo = Path.of("/proc/meminfo");
         private Path procSelfCgroup = Path.of("/proc/self/cgroup");
         private Path mountInfo = Path.of("/proc/self/mountinfo");
-        private Optional<CgroupMemory> cgroup;
+        private boolean locateCgroup = true;
+        private CgroupMemory cgroupDir;
+        private PressureEvents psiEvents;
         private String threadName = "zeroheap-reclaim";
         private LongSupplier nanoClock = System::nanoTime;
 
@@ -454,7 +486,7 @@ public final class Reclaimer implements AutoCloseable {
 
         /** Whether to watch the memory limit and available memory; default true. */
         public Builder watermarks(boolean on) {
-            this.watermarks = on ? new Watermarks(0.05, 0.10) : null;
+            this.watermarksOn = on;
             return this;
         }
 
@@ -466,6 +498,7 @@ public final class Reclaimer implements AutoCloseable {
          */
         public Builder watermarks(double lowFraction, double highFraction) {
             this.watermarks = new Watermarks(lowFraction, highFraction);
+            this.watermarksOn = true;
             return this;
         }
 
@@ -504,13 +537,20 @@ public final class Reclaimer implements AutoCloseable {
          */
         public Builder cgroup(Path dir, boolean v2) {
             Checks.requireNonNull(dir, "dir");
-            this.cgroup = Optional.of(v2 ? CgroupMemory.v2(dir, dir) : CgroupMemory.v1(dir));
+            this.cgroupDir = v2 ? CgroupMemory.v2(dir, dir) : CgroupMemory.v1(dir);
             return this;
         }
 
         /** No cgroup: watch {@code MemAvailable} only. */
         public Builder noCgroup() {
-            this.cgroup = Optional.empty();
+            this.cgroupDir = null;
+            this.locateCgroup = false;
+            return this;
+        }
+
+        /** Events to wait on instead of a PSI trigger; for tests that send fake events. */
+        Builder psiEvents(PressureEvents events) {
+            this.psiEvents = Checks.requireNonNull(events, "events");
             return this;
         }
 

@@ -340,10 +340,12 @@ public final class SystemHeap implements Heap {
         // threads may take some of it meanwhile), then, if that was not enough, everything.
         long pageSize = pools.classes().pageSize();
         long deficitPages = Math.max(0, pools.heldBytes() - pools.maxBytes()) / pageSize + chunkPages;
+        boolean askedEverywhere = false;
         for (long target : new long[] {2 * deficitPages, Long.MAX_VALUE}) {
-            if (refused != null) {
+            if (refused != null && !askedEverywhere) {
                 // The OS is short, not the budget: what every heap holds may help (rule 5).
                 reclaimer.reclaimAfterRefusal();
+                askedEverywhere = true;
             }
             reclaim(target);
             try {

@@ -53,8 +53,10 @@ public final class PressureChild {
             ReclaimStats reclaim = reclaimer.stats();
             HeapStats stats = heap.stats();
             System.out.println("RESULT watermarkFreed=" + reclaim.source(PressureSource.WATERMARK).pagesFreed()
-                    + " watermarkSignals=" + reclaim.source(PressureSource.WATERMARK).signals()
+                    + " directFreed=" + reclaim.source(PressureSource.DIRECT_RECLAIM).pagesFreed()
                     + " psiFreed=" + reclaim.source(PressureSource.PSI).pagesFreed()
+                    + " watermarkSignals=" + reclaim.source(PressureSource.WATERMARK).signals()
+                    + " directSignals=" + reclaim.source(PressureSource.DIRECT_RECLAIM).signals()
                     + " reservedBytes=" + stats.reservedBytes()
                     + " shrunkPages=" + stats.shrunkPages());
         }

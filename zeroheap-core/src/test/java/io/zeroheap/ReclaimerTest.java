@@ -122,6 +122,46 @@ class ReclaimerTest {
     }
 
     @Test
+    void aPsiEventShouldWakeTheReclaimThreadAndBeAnswered() throws InterruptedException {
+        Shrinkers shrinkers = new Shrinkers();
+        RecordingShrinker pending = new RecordingShrinker(0, 64);
+        shrinkers.register(pending);
+        FakeEvents events = new FakeEvents();
+        try (Reclaimer reclaimer = Reclaimer.builder().shrinkers(shrinkers).watermarks(false).psiEvents(events)
+                .threadName("fake-psi").build()) {
+            assertThat(reclaimer.stats().psi()).isEqualTo("armed fake");
+
+            events.fire();
+
+            ReclaimStats.SourceStats psi = awaitSignals(reclaimer, PressureSource.PSI, 1);
+            assertThat(psi.pagesFreed()).isEqualTo(64);
+            assertThat(pending.asked).containsExactly(Long.MAX_VALUE);
+        }
+        assertThat(events.closed).isTrue();
+    }
+
+    @Test
+    void aPsiSourceThatIsGoneShouldBeDroppedAndTheThreadGoOn() throws InterruptedException {
+        FakeEvents events = new FakeEvents();
+        try (Reclaimer reclaimer = Reclaimer.builder().shrinkers(new Shrinkers()).watermarks(false).psiEvents(events)
+                .threadName("gone-psi").build();
+             SystemHeap heap = SystemHeap.builder().name("after-psi").register(false).refillPools(false)
+                     .idleDecay(Duration.ofMillis(100)).reclaimer(reclaimer).build()) {
+            events.failWith(new IOException("fake: POLLERR"));
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!reclaimer.stats().psi().startsWith("unavailable") && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(reclaimer.stats().psi()).isEqualTo("unavailable: fake: POLLERR");
+            assertThat(events.closed).isTrue();
+
+            fillPool(heap, 4, 1 << 20); // decay still ticks without PSI
+            awaitSignals(reclaimer, PressureSource.IDLE_DECAY, 1);
+            assertThat(reclaimer.stats().threadFailures()).isZero();
+        }
+    }
+
+    @Test
     void aFileThatIsNotAPsiFileShouldLeaveThePsiMonitorUnavailableWithTheReason() throws IOException {
         Path fake = Files.writeString(dir.resolve("memory.pressure"), "garbage\n");
         Reclaimer reclaimer = Reclaimer.builder().shrinkers(new Shrinkers()).psiFile(fake).watermarks(false)
@@ -133,6 +173,7 @@ class ReclaimerTest {
     void aRealPsiTriggerShouldBeArmedAndTornDown() throws InterruptedException {
         Path psi = Path.of("/proc/pressure/memory");
         assumeTrue(Files.exists(psi) && PsiTrigger.isSupported(), "no /proc/pressure/memory or native access here");
+        long fdsBefore = openDescriptors();
         Reclaimer reclaimer = Reclaimer.builder().shrinkers(new Shrinkers()).psiFile(psi).watermarks(false)
                 .threadName("test-reclaim").build();
         try {
@@ -149,6 +190,7 @@ class ReclaimerTest {
             assertThat(System.nanoTime() - start).as("close wakes the poll").isLessThan(2_000_000_000L);
         }
         assertThat(threadNamed("test-reclaim")).isNull();
+        assertThat(openDescriptors()).as("the trigger's descriptors are closed").isLessThanOrEqualTo(fdsBefore);
     }
 
     @Test
@@ -210,15 +252,16 @@ class ReclaimerTest {
             assertThat(pooled).isGreaterThanOrEqualTo(16 * MIB);
             meminfo(1000 * MIB, 60 * MIB);
             reclaimer.runDue(clock.get()); // reads 60 MiB available: above the low watermark
-            assertThat(reclaimer.stats().source(PressureSource.WATERMARK).signals()).isZero();
+            assertThat(reclaimer.stats().source(PressureSource.DIRECT_RECLAIM).signals()).isZero();
 
             try (HeapBuffer big = heap.allocate(16 * MIB)) { // a class with nothing pooled: fresh memory
                 assertThat(Zero.firstNonZero(big.segment())).isEqualTo(-1);
             }
 
-            ReclaimStats.SourceStats watermark = reclaimer.stats().source(PressureSource.WATERMARK);
-            assertThat(watermark.signals()).isOne();
-            assertThat(watermark.pagesFreed()).isEqualTo(pooled / PAGE);
+            ReclaimStats.SourceStats direct = reclaimer.stats().source(PressureSource.DIRECT_RECLAIM);
+            assertThat(direct.signals()).isOne();
+            assertThat(direct.pagesFreed()).isEqualTo(pooled / PAGE);
+            assertThat(reclaimer.stats().source(PressureSource.WATERMARK).signals()).isZero();
         }
     }
 
@@ -260,7 +303,7 @@ class ReclaimerTest {
             HeapStats stats = heap.stats();
             assertThat(stats.reservedBytes()).isZero();
             assertThat(stats.allocationFailures()).isOne();
-            assertThat(reclaimer.stats().source(PressureSource.ALLOCATION_FAILURE).signals()).isEqualTo(2);
+            assertThat(reclaimer.stats().source(PressureSource.ALLOCATION_FAILURE).signals()).isOne();
         }
     }
 
@@ -344,6 +387,69 @@ class ReclaimerTest {
                 return heap.shrink(nrToScan);
             }
         };
+    }
+
+    private static long openDescriptors() {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static ReclaimStats.SourceStats awaitSignals(Reclaimer reclaimer, PressureSource source, long signals)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (reclaimer.stats().source(source).signals() < signals && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        ReclaimStats.SourceStats stats = reclaimer.stats().source(source);
+        assertThat(stats.signals()).as("%s signals within 5 s", source).isGreaterThanOrEqualTo(signals);
+        return stats;
+    }
+
+    /** Pressure events the test sends by hand. */
+    private static final class FakeEvents implements io.zeroheap.pressure.PressureEvents {
+        private final java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        volatile boolean closed;
+
+        void fire() {
+            queue.add(Boolean.TRUE);
+        }
+
+        void failWith(IOException e) {
+            queue.add(e);
+        }
+
+        @Override
+        public boolean await(int timeoutMillis) throws IOException {
+            try {
+                Object next = queue.poll(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (next instanceof IOException e) {
+                    throw e;
+                }
+                return Boolean.TRUE.equals(next);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        @Override
+        public void wakeUp() {
+            queue.add(Boolean.FALSE);
+        }
+
+        @Override
+        public String describe() {
+            return "fake";
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            queue.add(Boolean.FALSE);
+        }
     }
 
     private static Thread threadNamed(String name) {

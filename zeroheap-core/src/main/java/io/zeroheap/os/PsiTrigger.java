@@ -1,5 +1,7 @@
 package io.zeroheap.os;
 
+import io.zeroheap.pressure.PressureEvents;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -30,7 +32,7 @@ import java.util.Optional;
  * {@link #close} may be called from any thread ({@code close} wakes the waiter first, and
  * the descriptors are closed by whichever of it and the waiter comes last).
  */
-public final class PsiTrigger implements AutoCloseable {
+public final class PsiTrigger implements PressureEvents {
 
     private static final int O_RDWR = 2;
     private static final int O_NONBLOCK = 0x800;
@@ -102,10 +104,12 @@ public final class PsiTrigger implements AutoCloseable {
         if (!content.startsWith("some avg10=")) {
             throw new IOException(file + ": not a PSI file (expected a line 'some avg10=...')");
         }
+        int fd = -1;
+        int wakeFd = -1;
         try (Arena call = Arena.ofConfined()) {
             MemorySegment state = call.allocate(Linker.Option.captureStateLayout());
             MemorySegment path = call.allocateFrom(file.toString());
-            int fd = (int) handles.open.invokeExact(state, path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+            fd = (int) handles.open.invokeExact(state, path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
             if (fd < 0) {
                 throw new IOException(file + ": open failed, errno " + handles.errno(state));
             }
@@ -115,22 +119,36 @@ public final class PsiTrigger implements AutoCloseable {
             long written = (long) handles.write.invokeExact(state, fd, text, (long) bytes.length);
             if (written < 0) {
                 int errno = handles.errno(state);
-                int ignored = (int) handles.close.invokeExact(fd);
                 throw new IOException(file + ": trigger '" + trigger + "' refused, errno " + errno
                         + (errno == 1 ? " (EPERM: needs CAP_SYS_RESOURCE, or a window that is a multiple of 2 s)"
-                        : errno == 22 ? " (EINVAL: not a PSI file, or stall/window out of range)" : ""));
+                        : errno == 22 ? " (EINVAL: stall/window out of range, or a window that is not a"
+                        + " multiple of 2 s without CAP_SYS_RESOURCE)" : ""));
             }
-            int wakeFd = (int) handles.eventfd.invokeExact(state, 0, O_NONBLOCK | O_CLOEXEC);
+            wakeFd = (int) handles.eventfd.invokeExact(state, 0, O_NONBLOCK | O_CLOEXEC);
             if (wakeFd < 0) {
-                int errno = handles.errno(state);
-                int ignored = (int) handles.close.invokeExact(fd);
-                throw new IOException("eventfd failed, errno " + errno);
+                throw new IOException("eventfd failed, errno " + handles.errno(state));
             }
-            return new PsiTrigger(file, trigger, fd, wakeFd);
+            PsiTrigger armed = new PsiTrigger(file, trigger, fd, wakeFd);
+            fd = -1; // owned by the trigger now
+            wakeFd = -1;
+            return armed;
         } catch (IOException e) {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException("PSI downcall failed", e);
+        } finally {
+            closeQuietly(handles, fd);
+            closeQuietly(handles, wakeFd);
+        }
+    }
+
+    private static void closeQuietly(Handles handles, int fd) {
+        if (fd >= 0) {
+            try {
+                int ignored = (int) handles.close.invokeExact(fd);
+            } catch (Throwable e) {
+                // nothing more to do: the descriptor is lost either way
+            }
         }
     }
 
@@ -152,6 +170,7 @@ public final class PsiTrigger implements AutoCloseable {
      * @throws IOException if the kernel reports an error on the PSI file (such as its cgroup
      *                     going away)
      */
+    @Override
     public boolean await(int timeoutMillis) throws IOException {
         synchronized (lifecycle) {
             if (closed) {
@@ -195,6 +214,7 @@ public final class PsiTrigger implements AutoCloseable {
     }
 
     /** Makes a running or the next {@link #await} return at once. Any thread. */
+    @Override
     public void wakeUp() {
         synchronized (lifecycle) {
             if (closed) {
@@ -221,8 +241,13 @@ public final class PsiTrigger implements AutoCloseable {
     }
 
     @Override
+    public String describe() {
+        return file + ": " + trigger;
+    }
+
+    @Override
     public String toString() {
-        return "PsiTrigger[" + file + ": " + trigger + "]";
+        return "PsiTrigger[" + describe() + "]";
     }
 
     private void signal() {

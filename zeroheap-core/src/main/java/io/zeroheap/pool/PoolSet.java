@@ -312,11 +312,23 @@ public final class PoolSet implements Shrinker {
      */
     public long decay(IdleDecay decay) {
         long freed = 0;
+        RuntimeException failure = null;
         for (PagePool pool : pools) {
             for (Chunk chunk : pool.takeIdle(decay)) {
-                unmap(chunk);
-                freed += chunk.nrPages();
+                try {
+                    unmap(chunk);
+                    freed += chunk.nrPages();
+                } catch (RuntimeException e) { // munmap refused (vm.max_map_count): go on with the rest
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
             }
+        }
+        if (failure != null) {
+            throw failure;
         }
         return freed;
     }

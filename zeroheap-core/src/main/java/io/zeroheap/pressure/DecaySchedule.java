@@ -29,22 +29,31 @@ public final class DecaySchedule {
     }
 
     /**
-     * Runs the ticks due at {@code nowNanos}.
+     * Runs the ticks due at {@code nowNanos}; a tick that throws does not stop the others,
+     * and the first failure is rethrown once all ran.
      *
      * @param freed told the pages each tick gave back, when it gave back any
      * @return when the next tick is due ({@code nanoTime} scale); {@link Long#MAX_VALUE} if none
      */
     public long runDue(long nowNanos, LongConsumer freed) {
         long next = Long.MAX_VALUE;
+        RuntimeException failure = null;
         for (Entry entry : entries) {
             if (nowNanos - entry.next >= 0) {
-                long pages = entry.tick.getAsLong();
-                if (pages > 0) {
-                    freed.accept(pages);
-                }
                 entry.next = nowNanos + entry.tickNanos;
+                try {
+                    long pages = entry.tick.getAsLong();
+                    if (pages > 0) {
+                        freed.accept(pages);
+                    }
+                } catch (RuntimeException e) { // one heap's failure does not skip the others
+                    failure = failure == null ? e : failure;
+                }
             }
             next = earlier(next, entry.next);
+        }
+        if (failure != null) {
+            throw failure; // the reclaim thread counts and logs it
         }
         return next;
     }
