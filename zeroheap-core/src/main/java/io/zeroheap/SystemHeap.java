@@ -294,7 +294,17 @@ public final class SystemHeap implements Heap {
             return;
         }
         IdleDecay decay = new IdleDecay(decayTime.toNanos());
-        decayRegistration = reclaimer.registerDecay(decay.tickNanos(), () -> closed ? 0 : pools.decay(decay));
+        decayRegistration = reclaimer.registerDecay(decay.tickNanos(), () -> closed ? 0 : decayTick(decay));
+    }
+
+    /**
+     * One idle-decay tick (on the reclaim thread): also seals the buffer generation if freed
+     * buffers wait in it, so buffers closed after the worker went idle are recycled within a
+     * tick rather than at the next allocation or free.
+     */
+    private long decayTick(IdleDecay decay) {
+        generations.sealIfWaiting();
+        return pools.decay(decay);
     }
 
     /** Registers this heap's shrinkers with the process-wide registry; called by the builder. */

@@ -239,6 +239,30 @@ class ReclaimerTest {
     }
 
     @Test
+    void buffersClosedWhileTheWorkerIsIdleShouldBeRecycledWithinADecayTick() throws InterruptedException {
+        try (Reclaimer reclaimer = Reclaimer.builder().shrinkers(new Shrinkers()).psi(false).watermarks(false)
+                .threadName("seal-reclaim").build();
+             SystemHeap heap = SystemHeap.builder().name("seal-on-tick").register(false).refillPools(false)
+                     .idleDecay(Duration.ofSeconds(5)).reclaimer(reclaimer).build()) {
+            List<HeapBuffer> buffers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                buffers.add(heap.allocate(64 << 10));
+            }
+            Thread.sleep(50); // the worker goes idle with the generation open
+            buffers.forEach(HeapBuffer::close);
+            assertThat(heap.stats().pendingBytes()).isEqualTo(4 * (64 << 10));
+
+            long deadline = System.nanoTime() + 3_000_000_000L; // a tick is 500 ms
+            while (heap.stats().pendingBytes() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            HeapStats stats = heap.stats();
+            assertThat(stats.pendingBytes()).isZero();
+            assertThat(stats.zeroedFrees()).isEqualTo(4);
+        }
+    }
+
+    @Test
     void aBurstUnderTheLowWatermarkShouldReclaimBeforeMappingFreshMemory() throws IOException {
         Path meminfo = meminfo(1000 * MIB, 200 * MIB); // low 50 MiB, high 100 MiB
         Shrinkers shrinkers = new Shrinkers();
