@@ -66,6 +66,10 @@ import java.util.concurrent.TimeUnit;
  *       segments, pre-zeroed once at setup: take the oldest, touch, put it back at the end; no
  *       zeroing and no accounting. Touched segments stay dirty, so this is not a zeroing
  *       allocator; it is what touching pages of recycled memory costs by itself.</li>
+ *   <li>{@code floorZeroedElsewhere} (burst only): the same pool, re-zeroed before every burst
+ *       (untimed) by a second thread, as a worker would: the floor of any design that zeroes
+ *       off the allocating thread, since the burst then writes cache lines another core wrote
+ *       last.</li>
  *   <li>{@code zeroheapArena}: {@link Heap#newArena()}, {@code allocate(size, 4096)},
  *       {@code close()} (the frees are deferred to the worker).</li>
  *   <li>{@code zeroheapBuffer}: {@link Heap#allocate(long)}, {@link HeapBuffer#segment()},
@@ -162,6 +166,14 @@ public class AllocateBenchmark {
     @Benchmark
     @OperationsPerInvocation(BURST)
     public void burst_floorPoolPop(Burst burst, Floor floor, Blackhole bh) {
+        for (int i = 0; i < BURST; i++) {
+            floorPoolPop(floor, bh);
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public void burst_floorZeroedElsewhere(ZeroedElsewhereFloor floor, Blackhole bh) {
         for (int i = 0; i < BURST; i++) {
             floorPoolPop(floor, bh);
         }
@@ -403,6 +415,28 @@ public class AllocateBenchmark {
         public void tearDown() {
             pool.clear();
             arena.close();
+        }
+    }
+
+    /**
+     * The floor of any design that zeroes on another thread: the {@link Floor}'s pool, re-zeroed
+     * before every burst (untimed) by a second thread, as zeroheap's worker zeroes its chunks.
+     * The burst then writes into cache lines that the other core last wrote: what that costs
+     * by itself, with no allocator around it.
+     */
+    @State(Scope.Thread)
+    public static class ZeroedElsewhereFloor extends Floor {
+        private final java.util.concurrent.ExecutorService zeroer =
+                java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "floor-zeroer"));
+
+        @Setup(Level.Invocation)
+        public void zeroOnAnotherThread() throws Exception {
+            zeroer.submit(() -> pool.forEach(segment -> segment.fill((byte) 0))).get();
+        }
+
+        @TearDown(Level.Trial)
+        public void stopZeroer() {
+            zeroer.shutdownNow();
         }
     }
 
