@@ -138,6 +138,10 @@ public class AllocateBenchmark {
     @Param({"true", "false"})
     public boolean touch;
 
+    /** The zeroheap heaps' pool cap per size class, in MiB (the library default is 32). */
+    @Param({"32"})
+    public int poolCapMiB;
+
     private SystemHeap heap;
     private SystemHeap syncHeap;
     private PooledByteBufAllocator netty;
@@ -149,8 +153,10 @@ public class AllocateBenchmark {
         if (size < 1) {
             throw new IllegalArgumentException("size: " + size + " (expected: >= 1)");
         }
-        heap = SystemHeap.builder().name("bench-deferred").register(false).build();
-        syncHeap = SystemHeap.builder().name("bench-sync").deferredFree(false).register(false).build();
+        heap = SystemHeap.builder().name("bench-deferred").register(false).poolCapBytes((long) poolCapMiB << 20)
+                .build();
+        syncHeap = SystemHeap.builder().name("bench-sync").deferredFree(false).register(false)
+                .poolCapBytes((long) poolCapMiB << 20).build();
         netty = new PooledByteBufAllocator(true);
     }
 
