@@ -3,7 +3,6 @@ package io.zeroheap.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -16,6 +15,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+
+import static io.zeroheap.cli.ZeroheapCommand.usageError;
 
 /**
  * {@code zeroheap bench}: the seed's allocation benchmark against zeroheap's peers, with a table
@@ -36,7 +37,7 @@ import java.util.concurrent.Callable;
         })
 public final class BenchCommand implements Callable<Integer> {
 
-    private static final long MAX_SIZE = 1L << 30;
+    private static final long MAX_BYTE_SIZE = 1L << 30;
     private static final DateTimeFormatter FILE_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
     @Spec
@@ -85,7 +86,8 @@ public final class BenchCommand implements Callable<Integer> {
     int burstLength;
 
     @Option(names = "--jit-warmup", paramLabel = "DURATION", converter = Durations.Converter.class,
-            description = "Per allocator, before any cell: a sustained 4 KiB loop so the JIT has compiled its path. "
+            description = "Per allocator, before any cell: 4 KiB operations through the burst and the sustained loop, so the JIT "
+                    + "has compiled its path and no loop is compiled for one allocator alone. "
                     + "Default: 150ms (--full: 1s).")
     Duration jitWarmup;
 
@@ -134,12 +136,12 @@ public final class BenchCommand implements Callable<Integer> {
     /** The plan the options ask for; a contradiction among them is a usage error. */
     BenchPlan plan() {
         for (long size : sizes) {
-            if (size < 1 || size > MAX_SIZE) {
-                throw usage("--sizes: " + ByteSizes.label(size) + " (expected: 1 B to 1 GiB)");
+            if (size < 1 || size > MAX_BYTE_SIZE) {
+                throw usageError(spec, "--sizes: " + ByteSizes.label(size) + " (expected: 1 B to 1 GiB)");
             }
         }
         if (burstLength < 1 || burstLength > 4096) {
-            throw usage("--burst: " + burstLength + " (expected: 1 to 4096)");
+            throw usageError(spec, "--burst: " + burstLength + " (expected: 1 to 4096)");
         }
         List<AllocatorKind> kinds = allocators == null || allocators.isEmpty()
                 ? List.of(AllocatorKind.values()) : allocators.stream().distinct().toList();
@@ -148,11 +150,11 @@ public final class BenchCommand implements Callable<Integer> {
             ref = kinds.contains(AllocatorKind.ZEROHEAP_ARENA) ? AllocatorKind.ZEROHEAP_ARENA
                     : kinds.stream().filter(AllocatorKind::isZeroheap).findFirst().orElse(kinds.getFirst());
         } else if (!kinds.contains(ref)) {
-            throw usage("--reference: " + ref.id() + " is not among the allocators measured (" + kinds.stream().map(AllocatorKind::id).toList() + ")");
+            throw usageError(spec, "--reference: " + ref.id() + " is not among the allocators measured (" + kinds.stream().map(AllocatorKind::id).toList() + ")");
         }
         long measureNanos = nanos("--measure", measure, full ? 2000 : 200);
         if (measureNanos == 0) {
-            throw usage("--measure: 0 (expected: a positive duration)");
+            throw usageError(spec, "--measure: 0 (expected: a positive duration)");
         }
         return new BenchPlan(sizes.stream().distinct().toList(), kinds, choice("--regime", regime, Regime.values()),
                 choice("--touch", touch, TouchMode.values()), ref, burstLength,
@@ -163,7 +165,7 @@ public final class BenchCommand implements Callable<Integer> {
     private long nanos(String option, Duration value, long defaultMillis) {
         Duration d = value != null ? value : Duration.ofMillis(defaultMillis);
         if (d.compareTo(Duration.ofHours(1)) > 0) {
-            throw usage(option + ": " + d + " (expected: at most 1 hour)");
+            throw usageError(spec, option + ": " + d + " (expected: at most 1 hour)");
         }
         return d.toNanos();
     }
@@ -179,11 +181,7 @@ public final class BenchCommand implements Callable<Integer> {
                 return List.of(e);
             }
         }
-        throw usage(option + ": '" + value + "' (expected one of: "
+        throw usageError(spec, option + ": '" + value + "' (expected one of: "
                 + String.join(", ", Arrays.stream(values).map(Choice::id).toList()) + ", both)");
-    }
-
-    private ParameterException usage(String message) {
-        return new ParameterException(spec.commandLine(), "Invalid value for option " + message);
     }
 }

@@ -17,8 +17,10 @@ import java.util.List;
  *                         least {@link #MIN_SUSTAINED_OPS} operations)
  * @param pauseNanos       the least idle time between bursts
  * @param maxIdleWaitNanos the most extra time a zeroheap heap is given to become idle after a burst
- * @param jitWarmupNanos   per allocator, before any cell: a sustained 4 KiB loop, so that the
- *                         first cell does not measure the interpreter
+ * @param jitWarmupNanos   per allocator, before any cell: 4 KiB operations through both the
+ *                         burst loop (without pauses) and the sustained loop, so that the first
+ *                         cell does not measure the interpreter and no loop is compiled for one
+ *                         allocator alone
  */
 public record BenchPlan(
         List<Long> byteSizes,

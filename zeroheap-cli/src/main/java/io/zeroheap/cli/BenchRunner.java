@@ -3,6 +3,7 @@ package io.zeroheap.cli;
 import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -16,13 +17,18 @@ import java.util.concurrent.locks.LockSupport;
  * HdrHistogram with 3 significant digits. The two timer reads are included (see
  * {@link #timerOverheadNanos()}); nothing is subtracted.
  *
- * <p><b>Order.</b> For each regime, touch mode and allocator (in the plan's order) a fresh
- * allocator instance is created (a zeroheap one builds its own heap), run through every size
- * and closed, so allocators never share a heap and each leaves nothing behind for the next.
- * Before each size the allocator is trimmed (zeroheap heaps drained and shrunk to nothing;
- * direct buffers collected), so every size starts alike; the warm-up then fills what pools
- * fill. Before the first cell, each allocator runs a sustained 4 KiB loop so the JIT has
- * compiled its path.
+ * <p><b>Order.</b> For each regime, touch mode and allocator a fresh allocator instance is
+ * created (a zeroheap one builds its own heap), run through every size and closed, so
+ * allocators never share a heap and each leaves nothing behind for the next. The allocators'
+ * order is the plan's, rotated by one for each combination of regime and touch mode (see
+ * {@link #order}), so no allocator always runs first. Before each size the allocator is
+ * trimmed (zeroheap heaps drained and shrunk to nothing; direct buffers collected), so every
+ * size starts alike; the warm-up then fills what pools fill.
+ *
+ * <p><b>JIT warm-up.</b> Before the first cell, every allocator runs 4 KiB operations through
+ * both loops, bursts (without pauses) and sustained, for each touch mode, so the JIT has
+ * compiled each allocator's path and both loops' call sites have seen every allocator: no
+ * allocator gets a call site that was compiled for it alone.
  *
  * <p><b>Regimes.</b> Burst: {@link BenchPlan#burstLength()} operations back to back, then a
  * pause of at least {@link BenchPlan#pauseNanos()} and, for a zeroheap heap, until its worker
@@ -56,31 +62,45 @@ public final class BenchRunner {
     public List<BenchResult> run() {
         int total = plan.cellCount();
         if (plan.jitWarmupNanos() > 0) {
+            long share = plan.jitWarmupNanos() / (2L * plan.touchModes().size());
             for (AllocatorKind kind : plan.allocators()) {
                 listener.cellStarting(0, total, "JIT warm-up: " + kind.label());
                 try (Allocator allocator = kind.create()) {
                     for (TouchMode mode : plan.touchModes()) {
-                        sustained(allocator, JIT_WARMUP_BYTES, mode.touch(), plan.jitWarmupNanos() / plan.touchModes().size(), null);
+                        bursts(allocator, JIT_WARMUP_BYTES, mode.touch(), share, false, false, null);
+                        sustained(allocator, JIT_WARMUP_BYTES, mode.touch(), share, null);
                     }
                 }
             }
         }
         List<BenchResult> results = new ArrayList<>(total);
         int index = 0;
+        int combination = 0;
         for (Regime regime : plan.regimes()) {
             for (TouchMode mode : plan.touchModes()) {
-                for (AllocatorKind kind : plan.allocators()) {
+                for (AllocatorKind kind : order(plan.allocators(), combination++)) {
                     try (Allocator allocator = kind.create()) {
-                        for (long size : plan.byteSizes()) {
+                        for (long byteSize : plan.byteSizes()) {
                             listener.cellStarting(index++, total, regime.id() + ", " + mode.id() + ": "
-                                    + kind.label() + ", " + ByteSizes.label(size));
-                            results.add(cell(allocator, kind, regime, mode, (int) size));
+                                    + kind.label() + ", " + ByteSizes.label(byteSize));
+                            results.add(cell(allocator, kind, regime, mode, (int) byteSize));
                         }
                     }
                 }
             }
         }
         return results;
+    }
+
+    /**
+     * The allocators in the order combination {@code combination} (of regime and touch mode,
+     * counted from 0) runs them: the plan's order rotated left by {@code combination}, so no
+     * allocator is always the first to run after the JIT warm-up.
+     */
+    static List<AllocatorKind> order(List<AllocatorKind> allocators, int combination) {
+        List<AllocatorKind> rotated = new ArrayList<>(allocators);
+        Collections.rotate(rotated, -(combination % Math.max(1, allocators.size())));
+        return rotated;
     }
 
     private BenchResult cell(Allocator allocator, AllocatorKind kind, Regime regime, TouchMode mode, int byteSize) {
@@ -90,8 +110,8 @@ public final class BenchRunner {
         histogram.setAutoResize(true);
         Phase phase;
         if (regime == Regime.BURST) {
-            bursts(allocator, byteSize, touch, plan.warmupNanos(), false, null);
-            phase = bursts(allocator, byteSize, touch, plan.measureNanos(), true, histogram);
+            bursts(allocator, byteSize, touch, plan.warmupNanos(), false, true, null);
+            phase = bursts(allocator, byteSize, touch, plan.measureNanos(), true, true, histogram);
         } else {
             sustained(allocator, byteSize, touch, plan.warmupNanos(), null);
             phase = sustained(allocator, byteSize, touch, plan.measureNanos(), histogram);
@@ -106,9 +126,11 @@ public final class BenchRunner {
     /**
      * Bursts until {@code budgetNanos} have passed (pauses included). A measurement runs whole
      * bursts, at least one; a warm-up stops mid-burst once the time is up and two operations
-     * ran.
+     * ran. Without {@code pause} (the JIT warm-up, which needs many operations, not idle time)
+     * the bursts follow each other at once.
      */
-    private Phase bursts(Allocator allocator, int byteSize, boolean touch, long budgetNanos, boolean wholeBursts, Histogram histogram) {
+    private Phase bursts(Allocator allocator, int byteSize, boolean touch, long budgetNanos, boolean wholeBursts, boolean pause,
+                         Histogram histogram) {
         Phase phase = new Phase();
         long value = 0;
         long start = System.nanoTime();
@@ -131,8 +153,10 @@ public final class BenchRunner {
             }
             phase.busyNanos += t1 - burstStart;
             phase.sampleHeld(allocator);
-            LockSupport.parkNanos(plan.pauseNanos());
-            allocator.awaitIdle(plan.maxIdleWaitNanos());
+            if (pause) {
+                LockSupport.parkNanos(plan.pauseNanos());
+                allocator.awaitIdle(plan.maxIdleWaitNanos());
+            }
             done = System.nanoTime() - start >= budgetNanos && (ops >= 2 || wholeBursts);
         }
         sink = value;

@@ -15,5 +15,11 @@ public enum FaultInjection {
      */
     ZERO,
     /** The first accounting check sees {@code allocatedBytes} one page larger than the snapshot says. */
-    ACCOUNTING
+    ACCOUNTING,
+    /**
+     * The stress run itself overwrites one byte of a buffer right after its owner wrote its tag
+     * (thread 0's first {@code HeapBuffer} from its 100th allocation on), as if another thread
+     * had written into it; the tag check on hand-over or close must see it.
+     */
+    TAG
 }

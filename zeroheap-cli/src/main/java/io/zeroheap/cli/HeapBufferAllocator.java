@@ -3,6 +3,7 @@ package io.zeroheap.cli;
 import io.zeroheap.HeapBuffer;
 
 import java.lang.foreign.MemorySegment;
+import java.util.function.Consumer;
 
 /** {@code heap.allocate(size)}, {@code segment()}, {@code close()}: zeroheap's refcounted buffers. */
 final class HeapBufferAllocator extends HeapAllocator {
@@ -22,6 +23,13 @@ final class HeapBufferAllocator extends HeapAllocator {
             return segment.address();
         } finally {
             buffer.close();
+        }
+    }
+
+    @Override
+    public void use(int byteSize, Consumer<MemorySegment> action) {
+        try (HeapBuffer buffer = heap.allocate(byteSize)) {
+            action.accept(buffer.segment());
         }
     }
 }

@@ -17,21 +17,21 @@ final class PageTouch {
 
     static void touch(MemorySegment segment) {
         long last = segment.byteSize() - Long.BYTES;
-        for (long offset = 0; offset <= last; offset += Allocator.PAGE) {
+        for (long offset = 0; offset <= last; offset += Allocator.PAGE_BYTES) {
             segment.set(ValueLayout.JAVA_LONG_UNALIGNED, offset, offset + 1);
         }
     }
 
     static void touch(ByteBuffer buffer) {
         int last = buffer.capacity() - Long.BYTES;
-        for (int offset = 0; offset <= last; offset += Allocator.PAGE) {
+        for (int offset = 0; offset <= last; offset += Allocator.PAGE_BYTES) {
             buffer.putLong(offset, offset + 1L);
         }
     }
 
     static void touch(ByteBuf buffer) {
         int last = buffer.capacity() - Long.BYTES;
-        for (int offset = 0; offset <= last; offset += Allocator.PAGE) {
+        for (int offset = 0; offset <= last; offset += Allocator.PAGE_BYTES) {
             buffer.setLong(offset, offset + 1L);
         }
     }

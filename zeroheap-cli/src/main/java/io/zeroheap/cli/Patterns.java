@@ -22,12 +22,12 @@ final class Patterns {
     /** The smallest {@code fullCheckBytes}: a large buffer must hold both edges. */
     static final long MIN_FULL_CHECK_BYTES = 2 * EDGE_BYTES;
 
-    private static final long PAGE = 4096;
+    private static final long PAGE_BYTES = 4096;
     private static final MemorySegment[] TEMPLATES = new MemorySegment[256];
 
     static {
         for (int tag = 0; tag < 256; tag++) {
-            TEMPLATES[tag] = Arena.global().allocate(PAGE).fill((byte) tag).asReadOnly();
+            TEMPLATES[tag] = Arena.global().allocate(PAGE_BYTES).fill((byte) tag).asReadOnly();
         }
     }
 
@@ -49,7 +49,7 @@ final class Patterns {
         }
         segment.asSlice(0, EDGE_BYTES).fill(tag);
         segment.asSlice(size - EDGE_BYTES, EDGE_BYTES).fill(tag);
-        for (long page = EDGE_BYTES; page < size - EDGE_BYTES; page += PAGE) {
+        for (long page = EDGE_BYTES; page < size - EDGE_BYTES; page += PAGE_BYTES) {
             segment.asSlice(page, Math.min(PAGE_SAMPLE_BYTES, size - EDGE_BYTES - page)).fill(tag);
         }
     }
@@ -64,7 +64,7 @@ final class Patterns {
         if (at < 0) {
             at = compare(segment, size - EDGE_BYTES, EDGE_BYTES, tag);
         }
-        for (long page = EDGE_BYTES; at < 0 && page < size - EDGE_BYTES; page += PAGE) {
+        for (long page = EDGE_BYTES; at < 0 && page < size - EDGE_BYTES; page += PAGE_BYTES) {
             at = compare(segment, page, Math.min(PAGE_SAMPLE_BYTES, size - EDGE_BYTES - page), tag);
         }
         return at;
@@ -77,8 +77,8 @@ final class Patterns {
 
     private static long compare(MemorySegment segment, long from, long length, byte tag) {
         MemorySegment template = TEMPLATES[Byte.toUnsignedInt(tag)];
-        for (long offset = from; offset < from + length; offset += PAGE) {
-            long n = Math.min(PAGE, from + length - offset);
+        for (long offset = from; offset < from + length; offset += PAGE_BYTES) {
+            long n = Math.min(PAGE_BYTES, from + length - offset);
             long at = segment.asSlice(offset, n).mismatch(template.asSlice(0, n));
             if (at >= 0) {
                 return offset + at;

@@ -1,9 +1,10 @@
 package io.zeroheap.cli;
 
+import io.zeroheap.HeapStats;
+import io.zeroheap.SystemHeap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -11,13 +12,15 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import static io.zeroheap.cli.ZeroheapCommand.usageError;
+
 /**
  * {@code zeroheap stress}: threads allocate, check, write, hand over and free buffers of random
  * sizes under a budget while the accounting identity is checked; exits 1 at the first
  * violation, saying what was seen. Turns the options into a {@link StressConfig} and runs a
  * {@link StressRun}.
  *
- * <p>{@code --inject-fault=zero|accounting} is hidden and TEST ONLY: see {@link FaultInjection}.
+ * <p>{@code --inject-fault=zero|accounting|tag} is hidden and TEST ONLY: see {@link FaultInjection}.
  */
 @Command(name = "stress",
         mixinStandardHelpOptions = true,
@@ -36,6 +39,9 @@ import java.util.concurrent.Callable;
         })
 public final class StressCommand implements Callable<Integer> {
 
+    /** Pages of the slab a heap arena slices allocations of at most half a page from (zeroheap's {@code HeapArena}). */
+    private static final int ARENA_SLAB_PAGES = 4;
+
     @Spec
     CommandSpec spec;
 
@@ -53,16 +59,16 @@ public final class StressCommand implements Callable<Integer> {
 
     @Option(names = "--min-size", paramLabel = "SIZE", defaultValue = "64", converter = ByteSizes.Converter.class,
             description = "The smallest buffer. Default: ${DEFAULT-VALUE} bytes.")
-    long minSize;
+    long minByteSize;
 
     @Option(names = "--max-size", paramLabel = "SIZE", defaultValue = "4M", converter = ByteSizes.Converter.class,
             description = "The largest buffer. Default: ${DEFAULT-VALUE}.")
-    long maxSize;
+    long maxByteSize;
 
     @Option(names = "--full-check-below", paramLabel = "SIZE", defaultValue = "256K", converter = ByteSizes.Converter.class,
             description = "Buffers up to this size are checked (and written) in full; larger ones in their first and last "
                     + "64 KiB and the first 64 bytes of every 4 KiB page in between. At least 128K. Default: ${DEFAULT-VALUE}.")
-    long fullCheckBelow;
+    long fullCheckBytes;
 
     @Option(names = "--queue-depth", paramLabel = "N", defaultValue = "16",
             description = "Buffers each thread's inbox holds. Default: ${DEFAULT-VALUE}.")
@@ -84,7 +90,7 @@ public final class StressCommand implements Callable<Integer> {
                     + "otherwise one line per interval on standard output.")
     Boolean progress;
 
-    @Option(names = "--inject-fault", hidden = true, paramLabel = "zero|accounting",
+    @Option(names = "--inject-fault", hidden = true, paramLabel = "zero|accounting|tag",
             description = "TEST ONLY: corrupt what the run checks, to see a violation reported.")
     FaultInjection fault;
 
@@ -117,35 +123,72 @@ public final class StressCommand implements Callable<Integer> {
     /** The configuration the options ask for; a contradiction among them is a usage error. */
     StressConfig config() {
         if (threads < 1 || threads > 1024) {
-            throw usage("--threads: " + threads + " (expected: 1 to 1024)");
+            throw usageError(spec, "--threads: " + threads + " (expected: 1 to 1024)");
         }
         if (duration.isZero()) {
-            throw usage("--duration: 0 (expected: a positive duration)");
+            throw usageError(spec, "--duration: 0 (expected: a positive duration)");
         }
-        if (minSize < 1) {
-            throw usage("--min-size: " + minSize + " (expected: >= 1)");
+        if (minByteSize < 1) {
+            throw usageError(spec, "--min-size: " + minByteSize + " (expected: >= 1)");
         }
-        if (maxSize < minSize) {
-            throw usage("--max-size: " + ByteSizes.label(maxSize) + " (expected: >= --min-size " + ByteSizes.label(minSize) + ")");
+        if (maxByteSize < minByteSize) {
+            throw usageError(spec, "--max-size: " + ByteSizes.label(maxByteSize) + " (expected: >= --min-size " + ByteSizes.label(minByteSize) + ")");
         }
-        if (maxSize > maxBytes) {
-            throw usage("--max-size: " + ByteSizes.label(maxSize) + " (expected: <= --max-bytes " + ByteSizes.label(maxBytes) + ")");
+        if (maxByteSize > maxBytes) {
+            throw usageError(spec, "--max-size: " + ByteSizes.label(maxByteSize) + " (expected: <= --max-bytes " + ByteSizes.label(maxBytes) + ")");
         }
-        if (fullCheckBelow < Patterns.MIN_FULL_CHECK_BYTES) {
-            throw usage("--full-check-below: " + ByteSizes.label(fullCheckBelow) + " (expected: >= 128 KiB)");
+        requireFitsInBudget();
+        if (fullCheckBytes < Patterns.MIN_FULL_CHECK_BYTES) {
+            throw usageError(spec, "--full-check-below: " + ByteSizes.label(fullCheckBytes) + " (expected: >= 128 KiB)");
         }
         if (queueDepth < 1) {
-            throw usage("--queue-depth: " + queueDepth + " (expected: >= 1)");
+            throw usageError(spec, "--queue-depth: " + queueDepth + " (expected: >= 1)");
         }
         if (interval.compareTo(Duration.ofMillis(10)) < 0) {
-            throw usage("--interval: " + interval + " (expected: >= 10ms)");
+            throw usageError(spec, "--interval: " + interval + " (expected: >= 10ms)");
         }
-        return new StressConfig(threads, duration.toNanos(), maxBytes, minSize, maxSize, fullCheckBelow, queueDepth,
+        return new StressConfig(threads, duration.toNanos(), maxBytes, minByteSize, maxByteSize, fullCheckBytes, queueDepth,
                 seed != null ? seed : System.nanoTime() ^ System.currentTimeMillis(), interval.toNanos(), deferredFree,
                 fault == null ? FaultInjection.NONE : fault);
     }
 
-    private ParameterException usage(String message) {
-        return new ParameterException(spec.commandLine(), "Invalid value for option " + message);
+    /**
+     * The heap books every buffer at its size class (four classes per doubling, whole pages;
+     * see {@link HeapStats#sizeClasses()}) or, above the largest class, in whole pages, and
+     * refuses for good ({@code IllegalArgumentException}) a size whose chunk could never fit
+     * in the budget. So the largest buffer, rounded up the way the stress heap rounds it, must
+     * fit in {@code --max-bytes}; and when buffers of at most half a page are drawn, so must
+     * the slab a heap arena slices them from. The classes are read from a heap built like the
+     * stress run's (no memory is mapped).
+     */
+    private void requireFitsInBudget() {
+        HeapStats stats;
+        try (SystemHeap heap = SystemHeap.builder().name("zeroheap-stress-check").maxBytes(maxBytes)
+                .deferredFree(false).register(false).build()) {
+            stats = heap.stats();
+        }
+        long chunkByteSize = chunkByteSize(stats, maxByteSize);
+        if (chunkByteSize > maxBytes) {
+            throw usageError(spec, "--max-size: " + ByteSizes.label(maxByteSize) + " rounds up to its size class of "
+                    + ByteSizes.label(chunkByteSize) + ", above --max-bytes " + ByteSizes.label(maxBytes)
+                    + " (expected: a --max-size whose size class fits in --max-bytes; lower --max-size or raise --max-bytes)");
+        }
+        long slabByteSize = chunkByteSize(stats, ARENA_SLAB_PAGES * stats.pageSize());
+        if (minByteSize <= stats.pageSize() / 2 && slabByteSize > maxBytes) {
+            throw usageError(spec, "--max-bytes: " + ByteSizes.label(maxBytes) + " is below the " + ByteSizes.label(slabByteSize)
+                    + " slab a heap arena slices buffers of up to half a page from (expected: >= " + ByteSizes.label(slabByteSize)
+                    + ", or --min-size above " + ByteSizes.label(stats.pageSize() / 2) + ")");
+        }
+    }
+
+    /** The bytes the heap of {@code stats} books for a buffer of {@code byteSize}: its size class, or whole pages above the largest. */
+    static long chunkByteSize(HeapStats stats, long byteSize) {
+        for (HeapStats.SizeClassStats sizeClass : stats.sizeClasses()) {
+            if (sizeClass.chunkByteSize() >= byteSize) {
+                return sizeClass.chunkByteSize();
+            }
+        }
+        long pageBytes = stats.pageSize();
+        return (byteSize + pageBytes - 1) / pageBytes * pageBytes;
     }
 }

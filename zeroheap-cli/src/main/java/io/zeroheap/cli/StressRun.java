@@ -4,6 +4,7 @@ import io.zeroheap.HeapStats;
 import io.zeroheap.SystemHeap;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +20,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * within the budget, no failed frees) and draws the live line. At the end it stops the
  * threads, closes what they handed over, drains the heap, checks that nothing is left
  * allocated or pending, and closes the heap. Stops at the first violation.
+ *
+ * <p>Threads: an instance is used once, by the thread that calls {@link #run()}; its own
+ * fields ({@code checks}, the peaks) are confined to that thread. With the workers it shares
+ * only the heap (thread-safe), the inboxes (thread-safe queues), the counters (adders), the
+ * stop flag (an {@code AtomicBoolean}: set once, at the end) and the {@link Violation} (first
+ * report wins). Buffers left in the inboxes are closed on the calling thread only once every
+ * worker has stopped, so no buffer is closed by two threads.
  */
 final class StressRun {
 
@@ -48,69 +56,98 @@ final class StressRun {
         this.inPlace = inPlace;
     }
 
-    /** Runs to the end or the first violation; returns the violation, or {@code null} if there was none. */
+    /**
+     * Runs to the end or the first violation; returns the violation, or {@code null} if there
+     * was none. The heap is closed and the threads are stopped on every path, a failure to
+     * start a thread included.
+     */
     String run() throws InterruptedException {
-        SystemHeap heap = SystemHeap.builder().name("zeroheap-stress").maxBytes(config.maxBytes())
-                .deferredFree(config.deferredFree()).register(false).build();
+        long start = System.nanoTime();
         List<BlockingQueue<StressWorker.Envelope>> inboxes = new ArrayList<>();
         for (int i = 0; i < config.threads(); i++) {
             inboxes.add(new ArrayBlockingQueue<>(config.queueDepth()));
         }
         List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < config.threads(); i++) {
-            threads.add(Thread.ofPlatform().name("zeroheap-stress-" + i).daemon()
-                    .start(new StressWorker(i, config, heap, inboxes, counters, stop, violation)));
-        }
-        long start = System.nanoTime();
-        long lastAllocations = 0;
-        long lastTick = start;
+        SystemHeap heap = SystemHeap.builder().name("zeroheap-stress").maxBytes(config.maxBytes())
+                .deferredFree(config.deferredFree()).register(false).build();
+        HeapStats last;
         try {
-            while (!violation.seen()) {
-                long remaining = config.durationNanos() - (System.nanoTime() - start);
-                if (remaining <= 0) {
-                    break;
+            try {
+                for (int i = 0; i < config.threads(); i++) {
+                    threads.add(Thread.ofPlatform().name("zeroheap-stress-" + i).daemon()
+                            .start(new StressWorker(i, config, heap, inboxes, counters, stop, violation)));
                 }
-                if (violation.await(Math.min(config.intervalNanos(), remaining))) {
-                    break;
-                }
-                long now = System.nanoTime();
-                HeapStats stats = heap.stats();
-                checkAccounting(stats, config.fault() == FaultInjection.ACCOUNTING && checks == 0);
-                long allocations = counters.allocations.sum();
-                drawLive(now - start, (allocations - lastAllocations) * 1e9 / (now - lastTick), stats);
-                lastAllocations = allocations;
-                lastTick = now;
+                watch(heap, start);
+            } finally {
+                stopThreads(threads, inboxes);
             }
+            if (!violation.seen()) {
+                checkEnd(heap);
+            }
+            last = heap.stats();
         } finally {
-            stop.set(true);
-            for (Thread thread : threads) {
-                thread.join(TimeUnit.NANOSECONDS.toMillis(STOP_TIMEOUT_NANOS));
-                if (thread.isAlive()) {
-                    violation.report(thread.getName() + " did not stop within 10 s");
-                }
-            }
-            if (inPlace) {
-                live.println();
-                live.flush();
-            }
-            for (BlockingQueue<StressWorker.Envelope> inbox : inboxes) {
-                StressWorker.Envelope envelope;
-                while ((envelope = inbox.poll()) != null) {
-                    envelope.buffer().close();
-                }
-            }
+            heap.close();
         }
-        if (!violation.seen()) {
-            checkEnd(heap);
-        }
-        HeapStats last = heap.stats();
-        heap.close();
         long leftover = heap.stats().reservedBytes();
         if (!violation.seen() && leftover != 0) {
             violation.report("the closed heap still holds " + leftover + " bytes from the OS (expected 0)");
         }
         summary(System.nanoTime() - start, last);
         return violation.what();
+    }
+
+    /** On the calling thread, every interval until the time is up or a violation is seen: the accounting check and the live line. */
+    private void watch(SystemHeap heap, long start) throws InterruptedException {
+        long lastAllocations = 0;
+        long lastTick = start;
+        while (!violation.seen()) {
+            long remaining = config.durationNanos() - (System.nanoTime() - start);
+            if (remaining <= 0 || violation.await(Math.min(config.intervalNanos(), remaining))) {
+                return;
+            }
+            long now = System.nanoTime();
+            HeapStats stats = heap.stats();
+            checkAccounting(stats, config.fault() == FaultInjection.ACCOUNTING && checks == 0);
+            long allocations = counters.allocations.sum();
+            drawLive(now - start, (allocations - lastAllocations) * 1e9 / (now - lastTick), stats);
+            lastAllocations = allocations;
+            lastTick = now;
+        }
+    }
+
+    /**
+     * Tells the threads to stop and waits for all of them against one deadline
+     * ({@link #STOP_TIMEOUT_NANOS} from now, not per thread), then, if all of them stopped,
+     * closes what they left in the inboxes. A thread that does not stop in time is a violation.
+     */
+    private void stopThreads(List<Thread> threads, List<BlockingQueue<StressWorker.Envelope>> inboxes) throws InterruptedException {
+        stop.set(true);
+        long deadline = System.nanoTime() + STOP_TIMEOUT_NANOS;
+        boolean allStopped = true;
+        for (Thread thread : threads) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining > 0) {
+                thread.join(Duration.ofNanos(remaining));
+            }
+            if (thread.isAlive()) {
+                allStopped = false;
+                violation.report(thread.getName() + " did not stop within " + Durations.latency(STOP_TIMEOUT_NANOS)
+                        + " of being told to");
+            }
+        }
+        if (inPlace) {
+            live.println();
+            live.flush();
+        }
+        if (!allStopped) {
+            return; // a live worker may still take from the inboxes: leave them to it and the heap's close
+        }
+        for (BlockingQueue<StressWorker.Envelope> inbox : inboxes) {
+            StressWorker.Envelope envelope;
+            while ((envelope = inbox.poll()) != null) {
+                envelope.buffer().close();
+            }
+        }
     }
 
     /** The identity, the budget and failed frees, in one snapshot. */

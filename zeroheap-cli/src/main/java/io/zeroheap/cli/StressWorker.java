@@ -29,11 +29,19 @@ final class StressWorker implements Runnable {
 
     /** Buffers a thread keeps open at once, besides its inbox. */
     private static final int MAX_HELD = 8;
-    /** The allocation {@link FaultInjection#ZERO} corrupts (thread 0's). */
+    /** The allocation {@link FaultInjection#ZERO} corrupts (thread 0's); {@link FaultInjection#TAG} the first buffer from it on. */
     private static final long FAULTY_ALLOCATION = 100;
 
-    /** A buffer on its way to another thread, with what it must still read. */
-    record Envelope(HeapBuffer buffer, byte tag, int fromThread, long allocation) {
+    /**
+     * A buffer on its way to another thread, with what it must still read.
+     *
+     * @param buffer        the buffer (one reference of it)
+     * @param tag           the byte its owner wrote over it (the checked part)
+     * @param fromThread    the owner's index
+     * @param allocation    the owner's allocation number
+     * @param faultInjected TEST ONLY: whether {@link FaultInjection#TAG} overwrote a byte of it
+     */
+    record Envelope(HeapBuffer buffer, byte tag, int fromThread, long allocation, boolean faultInjected) {
     }
 
     private final int index;
@@ -48,6 +56,7 @@ final class StressWorker implements Runnable {
     private final double logMin;
     private final double logMax;
     private long allocations;
+    private boolean tagFaultInjected;
 
     StressWorker(int index, StressConfig config, Heap heap, List<BlockingQueue<Envelope>> inboxes,
                  StressCounters counters, AtomicBoolean stop, Violation violation) {
@@ -102,7 +111,7 @@ final class StressWorker implements Runnable {
         } catch (HeapOutOfMemoryError e) {
             counters.refused.increment();
             while (!held.isEmpty()) {
-                held.pollFirst().buffer().close();
+                release(held.pollFirst());
             }
             return;
         }
@@ -114,7 +123,13 @@ final class StressWorker implements Runnable {
         }
         byte tag = (byte) (1 + allocation % 255);
         Patterns.write(segment, tag, config.fullCheckBytes());
-        Envelope envelope = new Envelope(buffer, tag, index, allocation);
+        boolean injectTagFault = config.fault() == FaultInjection.TAG && index == 0 && allocation >= FAULTY_ALLOCATION
+                && !tagFaultInjected;
+        if (injectTagFault) {
+            segment.set(ValueLayout.JAVA_BYTE, faultOffset(segment.byteSize()), (byte) (tag == 0x5a ? 0xa5 : 0x5a));
+            tagFaultInjected = true;
+        }
+        Envelope envelope = new Envelope(buffer, tag, index, allocation, injectTagFault);
         int choice = random.nextInt(8);
         if (choice < 4 && inboxes.size() > 1) {
             if (!handOver(envelope)) {
@@ -183,8 +198,7 @@ final class StressWorker implements Runnable {
         counters.allocatedBytes.add(segment.byteSize());
         String injected = "";
         if (config.fault() == FaultInjection.ZERO && index == 0 && allocation == FAULTY_ALLOCATION) {
-            long offset = segment.byteSize() >= 3 * 4096 ? segment.byteSize() / 3 / 4096 * 4096 : segment.byteSize() / 3;
-            segment.set(ValueLayout.JAVA_BYTE, offset, (byte) 0x5a);
+            segment.set(ValueLayout.JAVA_BYTE, faultOffset(segment.byteSize()), (byte) 0x5a);
             injected = " [fault injected by --inject-fault=zero: the stress run wrote 0x5a there itself, after allocating]";
         }
         long at = Patterns.firstMismatch(segment, (byte) 0, config.fullCheckBytes());
@@ -196,13 +210,20 @@ final class StressWorker implements Runnable {
         return true;
     }
 
+    /** Where a test-only fault writes: a third into the buffer, at a page start if it spans pages (a checked byte either way). */
+    private static long faultOffset(long byteSize) {
+        return byteSize >= 3 * 4096 ? byteSize / 3 / 4096 * 4096 : byteSize / 3;
+    }
+
     private void checkIntact(Envelope envelope, String where) {
         MemorySegment segment = envelope.buffer().segment();
         long at = Patterns.firstMismatch(segment, envelope.tag(), config.fullCheckBytes());
         if (at >= 0) {
             violation.report(String.format("thread %d's allocation #%d (HeapBuffer of %d bytes), %s: byte at offset %d reads 0x%02x,"
-                    + " expected 0x%02x (what its owner wrote; someone else wrote into it)", envelope.fromThread(), envelope.allocation(),
-                    segment.byteSize(), where, at, Patterns.byteAt(segment, at), envelope.tag()));
+                    + " expected 0x%02x (what its owner wrote; someone else wrote into it)%s", envelope.fromThread(), envelope.allocation(),
+                    segment.byteSize(), where, at, Patterns.byteAt(segment, at), envelope.tag(),
+                    envelope.faultInjected() ? " [fault injected by --inject-fault=tag: the stress run overwrote that byte itself,"
+                            + " after its owner wrote the tag]" : ""));
         }
     }
 }

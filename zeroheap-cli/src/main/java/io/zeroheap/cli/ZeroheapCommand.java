@@ -36,6 +36,15 @@ public final class ZeroheapCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "Missing command: bench, stress or info");
     }
 
+    /**
+     * A usage error of {@code command} (exit code 2, the message and the usage on standard
+     * error) about an option's value: {@code message} names the option, the value and what was
+     * expected, e.g. {@code "--burst: 0 (expected: 1 to 4096)"}.
+     */
+    static ParameterException usageError(CommandSpec command, String message) {
+        return new ParameterException(command.commandLine(), "Invalid value for option " + message);
+    }
+
     /** Runs the command line and exits with its exit code. */
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true, charset("stdout.encoding"));
