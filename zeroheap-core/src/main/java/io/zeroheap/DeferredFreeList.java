@@ -1,5 +1,6 @@
 package io.zeroheap;
 
+import io.zeroheap.observe.DeferredFreeBatchEvent;
 import io.zeroheap.os.NativeThreads;
 import io.zeroheap.util.Checks;
 
@@ -372,7 +373,11 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
      */
     private long freeOnCaller(FreeReason reason, long pageTarget, DrainMarker marker, boolean helping) {
         Freer freer = new Freer(Thread.currentThread());
+        DeferredFreeBatchEvent event = new DeferredFreeBatchEvent();
+        event.begin();
         long freed = 0;
+        long freedItems = 0;
+        long failedItems = 0;
         boolean finishedOk = false;
         while (true) {
             Item item;
@@ -382,20 +387,37 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
                     complete(freer, reason, finishedOk);
                 }
                 if (freed >= pageTarget || (marker != null && marker.taken)) {
-                    return freed;
+                    break;
                 }
                 item = helping ? pollHelpable(freer) : poll(freer);
             } finally {
                 lock.unlock();
             }
             if (item == null) {
-                return freed;
+                break;
             }
             finishedOk = runFreeAction(freer, reason);
             if (finishedOk) {
                 freed += item.nrPages;
+                freedItems++;
+            } else {
+                failedItems++;
             }
         }
+        DeferredFreeBatchEvent.commit(event, workerName, freerKind(reason, marker, helping), reason.name(),
+                freedItems, freed, failedItems);
+        return freed;
+    }
+
+    /** Names who ran a batch, for {@link DeferredFreeBatchEvent}. */
+    private String freerKind(FreeReason reason, DrainMarker marker, boolean helping) {
+        if (reason == FreeReason.UNDER_PRESSURE) {
+            return "shrinker";
+        }
+        if (marker != null) {
+            return "drain";
+        }
+        return helping || Thread.currentThread() != worker ? "helper" : "worker";
     }
 
     /** Runs the freer's item's action; returns false if it threw. Rethrows a VirtualMachineError. */

@@ -1,11 +1,13 @@
 package io.zeroheap;
 
+import io.zeroheap.leak.LeakDetector;
 import io.zeroheap.pool.Chunk;
 import io.zeroheap.scope.Generation;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 
 /**
  * One allocation from a {@link Heap}, reference counted (the kernel's {@code struct dma_buf}).
@@ -15,6 +17,10 @@ import java.lang.invoke.VarHandle;
  * freeing. From then on this object's methods throw at once; the segment itself throws at the
  * latest when the heap's worker retires the buffer's generation (its shared scope is closed
  * before the memory is reused, so a stale segment can never see another buffer's data).
+ *
+ * <p>With {@link LeakDetection} on (the default), a buffer that becomes unreachable before its
+ * last close is reported and its memory reclaimed as if closed; its segment then dies when the
+ * generation retires. Keep the buffer reachable for as long as its segment is used.
  *
  * <p>Thread-safe: the count changes by CAS.
  */
@@ -34,13 +40,17 @@ public final class HeapBuffer implements AutoCloseable {
     private final Chunk chunk;
     private final Generation generation;
     private final MemorySegment segment;
+    /** Null without leak detection. */
+    private final BufferLeakTracker leak;
     private volatile int refCount = 1;
 
-    HeapBuffer(SystemHeap heap, Chunk chunk, Generation generation, MemorySegment segment) {
+    HeapBuffer(SystemHeap heap, Chunk chunk, Generation generation, MemorySegment segment, LeakDetector leaks) {
         this.heap = heap;
         this.chunk = chunk;
         this.generation = generation;
         this.segment = segment;
+        this.leak = leaks.enabled()
+                ? new BufferLeakTracker(this, leaks, heap, chunk, generation, segment.byteSize()) : null;
     }
 
     /**
@@ -103,9 +113,12 @@ public final class HeapBuffer implements AutoCloseable {
                 throw new IllegalStateException("close() of a closed buffer: " + this);
             }
         } while (!REF_COUNT.weakCompareAndSet(this, count, count - 1));
-        if (count == 1) {
+        if (count == 1 && (leak == null || leak.close())) {
             heap.release(chunk, generation);
         }
+        // Reachable until the tracker is claimed, or the GC could find this buffer dead
+        // meanwhile and the leak reaper release it too.
+        Reference.reachabilityFence(this);
     }
 
     /** Returns the reference count: 0 once closed (this method never throws). */

@@ -1,6 +1,10 @@
 package io.zeroheap;
 
+import io.zeroheap.util.ByteSizes;
+
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
@@ -38,6 +42,11 @@ import java.util.OptionalInt;
  * @param allocationFailures allocations that failed with {@link HeapOutOfMemoryError}
  * @param workerNice         the free worker's Linux niceness; empty without a worker or niceness
  * @param sizeClasses        per-size-class detail, smallest first, then huge chunks (size 0)
+ * @param leakDetection      the heap's leak detection level
+ * @param leakedBuffers      {@link HeapBuffer}s found unreachable without their last close;
+ *                           their memory went back through the deferred free path
+ * @param leakedArenas       heap arenas found unreachable (with all their segments) unclosed
+ * @param leakedBytes        bytes of chunks those leaks held, now given back
  */
 public record HeapStats(
         String heapName,
@@ -62,11 +71,72 @@ public record HeapStats(
         long shrunkPages,
         long allocationFailures,
         OptionalInt workerNice,
-        List<SizeClassStats> sizeClasses) {
+        List<SizeClassStats> sizeClasses,
+        LeakDetection leakDetection,
+        long leakedBuffers,
+        long leakedArenas,
+        long leakedBytes) {
 
-    /** Copies {@code sizeClasses} so the snapshot is immutable. */
+    /**
+     * Copies {@code sizeClasses} so the snapshot is immutable.
+     *
+     * @throws NullPointerException if a reference component is null
+     */
     public HeapStats {
         sizeClasses = List.copyOf(sizeClasses);
+        Objects.requireNonNull(leakDetection, "leakDetection");
+    }
+
+    /**
+     * Returns a one-line summary for logs and consoles, e.g. {@code HeapStats[system mmap
+     * deferred: allocated 12.0 MiB, pooled 4.0 MiB, pending 0 B, reserved 16.0 MiB / max
+     * 1.0 GiB; hits 1234, misses 5; frees normal 1200 (zeroed 1190), pressure 3, failed 0;
+     * leaks 0]}. Every figure is a component of this record; see {@link #sizeClassTable()}
+     * for the per-class detail.
+     */
+    @Override
+    public String toString() {
+        return "HeapStats[" + heapName + " " + memorySource + (deferredFree ? " deferred" : " synchronous")
+                + ": allocated " + ByteSizes.format(allocatedBytes)
+                + ", pooled " + ByteSizes.format(pooledBytes)
+                + ", pending " + ByteSizes.format(pendingBytes)
+                + ", reserved " + ByteSizes.format(reservedBytes) + " / max " + ByteSizes.format(maxBytes)
+                + (purgedBytes != 0 ? ", purged " + ByteSizes.format(purgedBytes) : "")
+                + "; hits " + poolHits + ", misses " + poolMisses
+                + (selfZeroedAllocations != 0 ? " (self-zeroed " + selfZeroedAllocations + ")" : "")
+                + (allocationFailures != 0 ? ", failed " + allocationFailures : "")
+                + "; frees normal " + (zeroedFrees + releasedFrees) + " (zeroed " + zeroedFrees + ")"
+                + ", pressure " + pressureFrees + ", failed " + failedFrees
+                + (shrinkCalls != 0 ? "; shrinks " + shrinkCalls + " (" + shrunkPages + " pages)" : "")
+                + "; leaks " + (leakedBuffers + leakedArenas)
+                + (leakedBuffers + leakedArenas != 0 ? " (" + ByteSizes.format(leakedBytes) + ")" : "")
+                + "]";
+    }
+
+    /**
+     * Returns the per-size-class detail as a table, one line per class (smallest first, then
+     * huge chunks) after a header line, columns separated by spaces and right-aligned: chunk
+     * size, pooled and allocated chunks and their bytes, hits, misses and the hit rate. Lines
+     * end with {@code \n}.
+     */
+    public String sizeClassTable() {
+        StringBuilder table = new StringBuilder(64 * (sizeClasses.size() + 1));
+        String format = "%10s %8s %10s %8s %10s %12s %10s %6s\n";
+        table.append(String.format(Locale.ROOT, format,
+                "class", "pooled", "pooled B", "in use", "in use B", "hits", "misses", "hit %"));
+        for (SizeClassStats c : sizeClasses) {
+            boolean huge = c.chunkByteSize() == 0;
+            long lookups = c.hits() + c.misses();
+            table.append(String.format(Locale.ROOT, format,
+                    huge ? "huge" : ByteSizes.format(c.chunkByteSize()),
+                    c.pooledChunks(),
+                    huge ? "-" : ByteSizes.format(c.pooledChunks() * c.chunkByteSize()),
+                    c.allocatedChunks(),
+                    huge ? "-" : ByteSizes.format(c.allocatedChunks() * c.chunkByteSize()),
+                    c.hits(), c.misses(),
+                    lookups == 0 ? "-" : String.format(Locale.ROOT, "%.1f", 100.0 * c.hits() / lookups)));
+        }
+        return table.toString();
     }
 
     /** Chunks freed with {@code reason}. */

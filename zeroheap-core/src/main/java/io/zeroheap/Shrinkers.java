@@ -1,5 +1,6 @@
 package io.zeroheap;
 
+import io.zeroheap.observe.ShrinkEvent;
 import io.zeroheap.util.Checks;
 
 import java.util.ArrayList;
@@ -105,6 +106,8 @@ public final class Shrinkers {
      */
     public long shrink(long nrPages) {
         Checks.requireNonNegative(nrPages, "nrPages");
+        ShrinkEvent event = new ShrinkEvent();
+        event.begin();
         long freed = 0;
         for (Entry entry : entries) {
             if (freed >= nrPages) {
@@ -117,6 +120,9 @@ public final class Shrinkers {
                 LOG.log(System.Logger.Level.WARNING,
                         () -> "shrinker " + entry.shrinker + " threw; skipped", e);
             }
+        }
+        if (this == SYSTEM) { // a heap's own registry is reported by the heap's shrink
+            ShrinkEvent.commit(event, "", "Shrinkers.system()", nrPages, freed);
         }
         return freed;
     }

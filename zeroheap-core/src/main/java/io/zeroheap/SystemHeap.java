@@ -2,6 +2,11 @@ package io.zeroheap;
 
 import io.zeroheap.arena.ChunkSupply;
 import io.zeroheap.arena.HeapArena;
+import io.zeroheap.leak.LeakDetector;
+import io.zeroheap.observe.HeapMXBeanImpl;
+import io.zeroheap.observe.HeapStatisticsPeriodic;
+import io.zeroheap.observe.PoolMissEvent;
+import io.zeroheap.observe.ShrinkEvent;
 import io.zeroheap.os.ArenaMemorySource;
 import io.zeroheap.os.MemoryRefusedException;
 import io.zeroheap.os.MemorySource;
@@ -20,11 +25,13 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The heap that hands out zero-filled memory at pool speed (the series' {@code system_heap}):
@@ -48,6 +55,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link HeapBuffer}s, the chunk first waits for its generation's shared scope to close (see
  * {@code io.zeroheap.scope}); for heap arenas, the arena's own scope is closed at once.
  * With {@code deferredFree(false)} the same work happens on the freeing thread.
+ *
+ * <p><b>Observability</b>: JFR events ({@link HeapEvents}), a JMX bean ({@link HeapMXBean},
+ * see {@link Builder#jmx}), leak detection ({@link LeakDetection}) and {@link #stats()}.
  *
  * <p>Thread-safe: every method may be called from any thread.
  */
@@ -75,7 +85,12 @@ public final class SystemHeap implements Heap {
     private final PinnedChunkPurger pinnedPurger;
     private final Shrinkers shrinkers = new Shrinkers();
     private final List<Shrinkers.Registration> systemRegistrations = new ArrayList<>();
-    private final Set<HeapArena> openSharedArenas = ConcurrentHashMap.newKeySet();
+    /** Weak, so that a shared arena dropped unclosed can be found by leak detection. */
+    private final Set<HeapArena> openSharedArenas = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    private final LeakDetector leaks;
+    private final Supplier<HeapStats> periodicStats = this::stats;
+    /** Set by the builder when the heap has a JMX bean; unregistered on close. */
+    private HeapMXBeanImpl mxBean;
     private final ChunkSupply supply = new Supply();
     private final AtomicLong shrinkCalls = new AtomicLong();
     private final AtomicLong shrunkPages = new AtomicLong();
@@ -94,6 +109,7 @@ public final class SystemHeap implements Heap {
         this.name = builder.name;
         this.reclaimer = builder.reclaimer != null ? builder.reclaimer : Reclaimer.system();
         this.refillPools = builder.refillPools;
+        this.leaks = new LeakDetector(builder.name, builder.leakDetection);
         long pageSize = builder.pageSize == 0 ? source.pageSize() : builder.pageSize;
         SizeClasses classes = new SizeClasses(pageSize, builder.maxClassByteSize);
         this.pools = new PoolSet(source, classes, builder.poolCapBytes, builder.maxBytes, builder.populate,
@@ -144,19 +160,19 @@ public final class SystemHeap implements Heap {
         requireValidSize(byteSize);
         Chunk chunk = allocateChunk(byteSize);
         Generation generation = generations.join(chunk.byteSize());
-        return new HeapBuffer(this, chunk, generation, generation.segment(chunk.address(), byteSize));
+        return new HeapBuffer(this, chunk, generation, generation.segment(chunk.address(), byteSize), leaks);
     }
 
     @Override
     public Arena newArena() {
         requireOpen();
-        return HeapArena.confined(supply);
+        return HeapArena.confined(supply, leaks);
     }
 
     @Override
     public Arena newSharedArena() {
         requireOpen();
-        HeapArena arena = HeapArena.shared(supply);
+        HeapArena arena = HeapArena.shared(supply, leaks);
         openSharedArenas.add(arena);
         return arena;
     }
@@ -165,7 +181,7 @@ public final class SystemHeap implements Heap {
     public long shrink(long nrPages) {
         requireOpen();
         Checks.requireNonNegative(nrPages, "nrPages");
-        return reclaim(nrPages);
+        return reclaim(nrPages, "shrink()");
     }
 
     @Override
@@ -203,7 +219,8 @@ public final class SystemHeap implements Heap {
         return new HeapStats(name, pools.source().name(), freeList != null, pageSize, pools.maxBytes(),
                 allocated * pageSize, pooled * pageSize, pending * pageSize, reserved * pageSize,
                 purged * pageSize, hits, misses, zeroed, released, pressure, failed,
-                selfZeroed.get(), scopeCloseRetries.get(), shrinkCalls.get(), shrunkPages.get(), allocationFailures.get(), nice, classes);
+                selfZeroed.get(), scopeCloseRetries.get(), shrinkCalls.get(), shrunkPages.get(), allocationFailures.get(), nice, classes,
+                leaks.level(), leaks.leakedBuffers(), leaks.leakedArenas(), leaks.leakedBytes());
     }
 
     /**
@@ -251,7 +268,15 @@ public final class SystemHeap implements Heap {
         if (decay != null) {
             decay.close();
         }
-        for (HeapArena arena : openSharedArenas) {
+        HeapStatisticsPeriodic.remove(periodicStats);
+        if (mxBean != null) {
+            mxBean.unregister();
+        }
+        List<HeapArena> sharedArenas;
+        synchronized (openSharedArenas) {
+            sharedArenas = List.copyOf(openSharedArenas);
+        }
+        for (HeapArena arena : sharedArenas) {
             try {
                 arena.close();
             } catch (IllegalStateException e) {
@@ -323,6 +348,8 @@ public final class SystemHeap implements Heap {
         if (chunk != null) {
             return chunk;
         }
+        PoolMissEvent event = new PoolMissEvent();
+        event.begin();
         long chunkPages = pools.chunkPages(byteSize);
         if (freeList != null && pools.hasPending(byteSize)) {
             generations.sealIfWaiting();
@@ -333,7 +360,7 @@ public final class SystemHeap implements Heap {
                     freeList.requestIdleAction(); // the worker refills the pool when it is idle
                 }
                 selfZeroed.incrementAndGet();
-                return chunk;
+                return missed(event, byteSize, chunk, PoolMissEvent.SELF_ZEROED);
             }
         }
         MemoryRefusedException refused = null;
@@ -344,7 +371,7 @@ public final class SystemHeap implements Heap {
             refused = e;
         }
         if (chunk != null) {
-            return chunk;
+            return missed(event, byteSize, chunk, PoolMissEvent.FRESH);
         }
         // Reclaim what brings the heap back under its budget with room for this chunk (other
         // threads may take some of it meanwhile), then, if that was not enough, everything.
@@ -357,7 +384,7 @@ public final class SystemHeap implements Heap {
                 reclaimer.reclaimAfterRefusal();
                 askedEverywhere = true;
             }
-            reclaim(target);
+            reclaim(target, "allocation");
             try {
                 chunk = pools.retryPooled(byteSize);
                 if (chunk == null) {
@@ -367,10 +394,11 @@ public final class SystemHeap implements Heap {
                 refused = e;
             }
             if (chunk != null) {
-                return chunk;
+                return missed(event, byteSize, chunk, PoolMissEvent.RECLAIMED);
             }
         }
         allocationFailures.incrementAndGet();
+        PoolMissEvent.commit(event, name, byteSize, chunkPages * pools.classes().pageSize(), PoolMissEvent.FAILED);
         HeapStats stats = stats();
         throw new HeapOutOfMemoryError("heap '" + name + "': cannot allocate " + byteSize + " bytes ("
                 + chunkPages * stats.pageSize() + " with rounding) within budget " + stats.maxBytes()
@@ -380,13 +408,21 @@ public final class SystemHeap implements Heap {
                 + " (after reclaiming what the shrinkers could)");
     }
 
+    /** Ends the pool-miss event of an allocation served by {@code servedBy}. */
+    private Chunk missed(PoolMissEvent event, long byteSize, Chunk chunk, String servedBy) {
+        PoolMissEvent.commit(event, name, byteSize, chunk.byteSize(), servedBy);
+        return chunk;
+    }
+
     /**
      * Seals the current generation (its freed buffers become reclaimable), asks the shrinkers,
      * and if that fell short, waits for frees already running on the worker (they are about to
      * hand memory back) and asks again. Only the budget's edge and explicit shrinks get here,
      * never the pool path.
      */
-    private long reclaim(long nrPages) {
+    private long reclaim(long nrPages, String source) {
+        ShrinkEvent event = new ShrinkEvent();
+        event.begin();
         generations.sealIfWaiting();
         long freed = shrinkers.shrink(nrPages);
         if (freed < nrPages && freeList != null) {
@@ -395,6 +431,7 @@ public final class SystemHeap implements Heap {
         }
         shrinkCalls.incrementAndGet();
         shrunkPages.addAndGet(freed);
+        ShrinkEvent.commit(event, name, source, nrPages, freed);
         return freed;
     }
 
@@ -581,7 +618,10 @@ public final class SystemHeap implements Heap {
         private Duration idleDecay = Duration.ofSeconds(10);
         private Reclaimer reclaimer;
         private MemorySource memorySource;
+        private Boolean jmx;
+        private LeakDetection leakDetection = LeakDetection.fromSystemProperty();
 
+        /** @throws IllegalArgumentException if the system property {@value LeakDetection#PROPERTY} names no level */
         private Builder() {
         }
 
@@ -770,6 +810,31 @@ public final class SystemHeap implements Heap {
         }
 
         /**
+         * Sets whether the heap registers a JMX bean ({@link HeapMXBean}) on the platform MBean
+         * server as {@code io.zeroheap:type=Heap,name=<name>} until it is closed (default: on
+         * when the heap is {@linkplain #register registered}, whose names are unique; off
+         * otherwise). The first bean also starts the platform MBean server if nothing has.
+         */
+        public Builder jmx(boolean jmx) {
+            this.jmx = jmx;
+            return this;
+        }
+
+        /**
+         * Sets how the heap finds buffers and arenas dropped without being closed (default: the
+         * system property {@value LeakDetection#PROPERTY} read when this builder was made, else
+         * {@link LeakDetection#SAMPLED}). Worst-case memory: a leaked buffer or arena holds its
+         * memory until the GC finds it unreachable; with {@code OFF}, until the heap is closed
+         * (and a leaked buffer's generation pins up to {@link #generationMaxBytes} more).
+         *
+         * @throws NullPointerException if {@code leakDetection} is null
+         */
+        public Builder leakDetection(LeakDetection leakDetection) {
+            this.leakDetection = Checks.requireNonNull(leakDetection, "leakDetection");
+            return this;
+        }
+
+        /**
          * Sets the reclaimer that ticks this heap's idle decay and records the reclaims of
          * allocations the OS refused (default {@link Reclaimer#system()}, started on first use).
          */
@@ -785,10 +850,12 @@ public final class SystemHeap implements Heap {
         }
 
         /**
-         * Creates the heap (and starts its worker when frees are deferred).
+         * Creates the heap (and starts its worker when frees are deferred), registers it as
+         * set, and adds it to the periodic JFR heap statistics.
          *
          * @throws IllegalArgumentException if {@code register} is on and a heap of this name is
-         *                                  already registered, or {@code pageSize} is not a
+         *                                  already registered, {@code jmx} is on and a JMX bean of
+         *                                  this name exists, or {@code pageSize} is not a
          *                                  multiple of the OS page size
          */
         public SystemHeap build() {
@@ -808,7 +875,16 @@ public final class SystemHeap implements Heap {
                 }
                 heap.registerWithSystem();
             }
+            if (jmx != null ? jmx : register) {
+                try {
+                    heap.mxBean = HeapMXBeanImpl.register(heap);
+                } catch (RuntimeException e) {
+                    heap.close();
+                    throw e;
+                }
+            }
             heap.startIdleDecay(idleDecay);
+            HeapStatisticsPeriodic.add(heap.periodicStats);
             return heap;
         }
     }

@@ -1,11 +1,12 @@
 package io.zeroheap.arena;
 
+import io.zeroheap.leak.LeakDetector;
 import io.zeroheap.pool.Chunk;
 import io.zeroheap.util.Checks;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
+import java.lang.ref.Reference;
 
 /**
  * An {@link Arena} that draws zeroed memory from a heap. Segments are scoped by an inner JDK
@@ -16,6 +17,9 @@ import java.util.Arrays;
  * <p>Allocations of at most half a page are sliced from shared chunks of {@link #SLAB_PAGES}
  * pages; larger ones get a chunk of their own. Alignment up to the page
  * size is supported.
+ *
+ * <p>With leak detection, an arena whose scope becomes unreachable (the arena and all its
+ * segments are) without a close has its chunks handed back by its {@link ArenaLeakTracker}.
  *
  * <p>Thread-safety: a confined arena is used by its owner thread only (others get
  * {@link WrongThreadException}); a shared arena serialises allocation and close on its monitor.
@@ -30,28 +34,30 @@ public final class HeapArena implements Arena {
     private final Thread owner;
     private final long pageSize;
     private final long sliceLimit;
+    /** Null without leak detection. */
+    private final ArenaLeakTracker leak;
     // Guarded by the owner thread (confined) or this monitor (shared).
-    private Chunk[] chunks = new Chunk[4];
-    private int chunkCount;
+    private final ArenaChunks chunks = new ArenaChunks();
     private Chunk slab;
     private long slabOffset;
 
-    private HeapArena(ChunkSupply heap, Arena scope, Thread owner) {
+    private HeapArena(ChunkSupply heap, Arena scope, Thread owner, LeakDetector leaks) {
         this.heap = heap;
         this.scope = scope;
         this.owner = owner;
         this.pageSize = heap.maxAlignment();
         this.sliceLimit = pageSize / 2;
+        this.leak = leaks.enabled() ? new ArenaLeakTracker(scope.scope(), leaks, chunks, heap, owner == null) : null;
     }
 
-    /** Returns a confined heap arena owned by the calling thread. */
-    public static HeapArena confined(ChunkSupply heap) {
-        return new HeapArena(heap, Arena.ofConfined(), Thread.currentThread());
+    /** Returns a confined heap arena owned by the calling thread, tracked by {@code leaks}. */
+    public static HeapArena confined(ChunkSupply heap, LeakDetector leaks) {
+        return new HeapArena(heap, Arena.ofConfined(), Thread.currentThread(), leaks);
     }
 
-    /** Returns a shared heap arena. */
-    public static HeapArena shared(ChunkSupply heap) {
-        return new HeapArena(heap, Arena.ofShared(), null);
+    /** Returns a shared heap arena, tracked by {@code leaks}. */
+    public static HeapArena shared(ChunkSupply heap, LeakDetector leaks) {
+        return new HeapArena(heap, Arena.ofShared(), null, leaks);
     }
 
     /**
@@ -100,11 +106,8 @@ public final class HeapArena implements Arena {
     }
 
     private Chunk take(long byteSize) {
-        if (chunkCount == chunks.length) {
-            chunks = Arrays.copyOf(chunks, chunkCount * 2);
-        }
         Chunk chunk = heap.allocateChunk(byteSize);
-        chunks[chunkCount++] = chunk;
+        chunks.add(chunk);
         return chunk;
     }
 
@@ -134,14 +137,17 @@ public final class HeapArena implements Arena {
 
     private void closeOwned() {
         scope.close(); // throws if already closed or wrong thread, before anything changes
-        heap.releaseChunks(chunks, chunkCount);
-        chunks = null;
-        chunkCount = 0;
+        if (leak == null || leak.close()) {
+            chunks.releaseTo(heap);
+        }
         slab = null;
+        // The tracker watches the scope: keep it reachable until the tracker is claimed, or
+        // the GC could find it dead meanwhile and the reaper report a false leak.
+        Reference.reachabilityFence(scope);
     }
 
     @Override
     public String toString() {
-        return (owner == null ? "shared" : "confined") + " HeapArena[" + chunkCount + " chunks]";
+        return (owner == null ? "shared" : "confined") + " HeapArena[" + chunks.count() + " chunks]";
     }
 }

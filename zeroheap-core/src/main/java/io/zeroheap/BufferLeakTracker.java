@@ -1,0 +1,45 @@
+package io.zeroheap;
+
+import io.zeroheap.leak.LeakDetector;
+import io.zeroheap.leak.LeakTracker;
+import io.zeroheap.pool.Chunk;
+import io.zeroheap.scope.Generation;
+
+/**
+ * Tracks one {@link HeapBuffer}: if the buffer becomes unreachable before its last close, its
+ * chunk is released into its generation as a close would (so the chunk is recycled only after
+ * the generation's scope closes, DESIGN rule 2). Holds the heap, chunk and generation, never
+ * the buffer.
+ */
+final class BufferLeakTracker extends LeakTracker {
+
+    private final SystemHeap heap;
+    private final Chunk chunk;
+    private final Generation generation;
+    private final long byteSize;
+
+    BufferLeakTracker(HeapBuffer buffer, LeakDetector detector, SystemHeap heap, Chunk chunk,
+                      Generation generation, long byteSize) {
+        super(buffer, detector);
+        this.heap = heap;
+        this.chunk = chunk;
+        this.generation = generation;
+        this.byteSize = byteSize;
+    }
+
+    @Override
+    protected long reclaim() {
+        heap.release(chunk, generation);
+        return chunk.byteSize();
+    }
+
+    @Override
+    protected String describe() {
+        return "HeapBuffer of " + byteSize + " bytes";
+    }
+
+    @Override
+    protected boolean isArena() {
+        return false;
+    }
+}
