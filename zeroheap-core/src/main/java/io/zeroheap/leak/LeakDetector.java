@@ -69,7 +69,7 @@ public final class LeakDetector {
         (tracker.isArena() ? leakedArenas : leakedBuffers).incrementAndGet();
         leakedBytes.addAndGet(byteSize);
         Throwable site = tracker.allocationSite();
-        String message = "LEAK: " + what + " of heap '" + heapName
+        String message = "LEAK: " + what + " from heap '" + heapName
                 + "' became unreachable without being closed; its " + ByteSizes.format(byteSize)
                 + " went back to the heap. "
                 + (site != null ? "Allocated at the stack trace below."

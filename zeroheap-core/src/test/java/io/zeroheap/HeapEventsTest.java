@@ -1,0 +1,113 @@
+package io.zeroheap;
+
+import io.zeroheap.observe.PressureSignalEvent;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Records zeroheap's JFR events with the shipped settings and reads them back. */
+class HeapEventsTest {
+
+    private static final long MIB = 1 << 20;
+
+    @Test
+    void shippedSettingsShouldEnableEveryEvent() {
+        Map<String, String> settings = HeapEvents.configuration().getSettings();
+        for (String name : HeapEvents.NAMES) {
+            assertThat(settings).containsEntry(name + "#enabled", "true");
+        }
+        assertThat(settings).containsEntry(HeapEvents.HEAP_STATISTICS + "#period", "1 s");
+    }
+
+    @Test
+    void shouldRecordMissesBatchesShrinksPressureAndStatistics(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("zeroheap.jfr");
+        long shrunk;
+        try (Recording recording = new Recording(HeapEvents.configuration());
+             SystemHeap heap = SystemHeap.builder().name("jfr-test").register(false).build()) {
+            // Emitted at the end of the recording's chunk, so the test need not wait a period.
+            recording.enable(HeapEvents.HEAP_STATISTICS).with("period", "endChunk");
+            recording.start();
+            HeapBuffer held = heap.allocate(MIB);            // a miss: fresh memory
+            for (int i = 0; i < 8; i++) {                     // (buffers would wait for held's generation)
+                try (Arena arena = heap.newArena()) {
+                    arena.allocate(100_000);
+                }
+            }
+            heap.drain();                                     // a batch freed by drain() or the worker
+            shrunk = heap.shrink(Long.MAX_VALUE);
+            PressureSignalEvent.emit("test-source", "some avg10=12.50");
+            recording.stop();
+            recording.dump(file);
+            held.close();
+        }
+        Map<String, List<RecordedEvent>> byName = RecordingFile.readAllEvents(file).stream()
+                .collect(Collectors.groupingBy(e -> e.getEventType().getName()));
+
+        List<RecordedEvent> misses = byName.get(HeapEvents.POOL_MISS);
+        assertThat(misses).anySatisfy(e -> {
+            assertThat(e.getString("heap")).isEqualTo("jfr-test");
+            assertThat(e.getLong("byteSize")).isEqualTo(MIB);
+            assertThat(e.getLong("chunkByteSize")).isEqualTo(MIB);
+            assertThat(e.getString("servedBy")).isEqualTo("fresh");
+            assertThat(e.getDuration()).isPositive();
+        });
+
+        assertThat(byName.get(HeapEvents.DEFERRED_FREE_BATCH)).anySatisfy(e -> {
+            assertThat(e.getString("list")).isEqualTo("zeroheap-free-jfr-test");
+            assertThat(e.getString("reason")).isEqualTo("NORMAL");
+            assertThat(e.getLong("items")).isPositive();
+            assertThat(e.getLong("nrPages")).isGreaterThanOrEqualTo(e.getLong("items"));
+            assertThat(e.getLong("failedItems")).isZero();
+        });
+
+        assertThat(shrunk).isPositive();
+        assertThat(byName.get(HeapEvents.SHRINK)).anySatisfy(e -> {
+            assertThat(e.getString("heap")).isEqualTo("jfr-test");
+            assertThat(e.getString("source")).isEqualTo("shrink()");
+            assertThat(e.getLong("pagesAsked")).isEqualTo(Long.MAX_VALUE);
+            assertThat(e.getLong("pagesFreed")).isEqualTo(shrunk);
+        });
+
+        assertThat(byName.get(HeapEvents.PRESSURE_SIGNAL)).singleElement().satisfies(e -> {
+            assertThat(e.getString("source")).isEqualTo("test-source");
+            assertThat(e.getString("detail")).isEqualTo("some avg10=12.50");
+        });
+
+        assertThat(byName.get(HeapEvents.HEAP_STATISTICS)).anySatisfy(e -> {
+            assertThat(e.getString("heap")).isEqualTo("jfr-test");
+            assertThat(e.getLong("allocatedBytes")).isEqualTo(MIB);
+            assertThat(e.getLong("allocatedBytes") + e.getLong("pooledBytes") + e.getLong("pendingBytes"))
+                    .isEqualTo(e.getLong("reservedBytes"));
+            assertThat(e.getLong("poolMisses")).isPositive();
+            assertThat(e.getLong("maxBytes")).isEqualTo(Long.MAX_VALUE);
+        });
+    }
+
+    @Test
+    void eventsShouldBeOffWithoutARecordingThatEnablesThem(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("default.jfr");
+        try (Recording recording = new Recording();        // no settings: zeroheap events stay off
+             SystemHeap heap = SystemHeap.builder().name("jfr-off").register(false).build()) {
+            recording.enable("jdk.ThreadStart");
+            recording.start();
+            heap.allocate(MIB).close();
+            heap.drain();
+            heap.shrink(Long.MAX_VALUE);
+            recording.stop();
+            recording.dump(file);
+        }
+        assertThat(RecordingFile.readAllEvents(file))
+                .noneMatch(e -> e.getEventType().getName().startsWith("io.zeroheap."));
+    }
+}
