@@ -1,5 +1,6 @@
 package io.zeroheap;
 
+import io.zeroheap.observe.PressureSignalEvent;
 import io.zeroheap.os.MemorySource;
 import io.zeroheap.os.PsiTrigger;
 import io.zeroheap.pressure.CgroupMemory;
@@ -359,6 +360,10 @@ public final class Reclaimer implements AutoCloseable {
         long freed = shrinkers.shrink(pages);
         long latency = nanoClock.getAsLong() - signalNanos;
         counters.get(source).add(asked, freed, latency);
+        if (PressureSignalEvent.enabled()) {
+            PressureSignalEvent.emit(source.name(), "asked " + asked + " pages, freed " + freed + "; available "
+                    + availableBytes + " bytes of limit " + limitBytes);
+        }
         LOG.log(System.Logger.Level.DEBUG, () -> source + ": asked " + asked + " pages, freed " + freed
                 + " in " + latency / 1000 + " µs");
         return freed;

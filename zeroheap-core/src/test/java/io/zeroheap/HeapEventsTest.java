@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.foreign.Arena;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +93,31 @@ class HeapEventsTest {
             assertThat(e.getLong("poolMisses")).isPositive();
             assertThat(e.getLong("maxBytes")).isEqualTo(Long.MAX_VALUE);
         });
+    }
+
+    @Test
+    void theReclaimerShouldSignalPressureWhenAReadingIsUnderTheLowWatermark(@TempDir Path dir) throws Exception {
+        Path meminfo = Files.writeString(dir.resolve("meminfo"), "MemTotal:       " + 1000 * MIB / 1024 + " kB\n"
+                + "MemFree:        1 kB\nMemAvailable:   " + 30 * MIB / 1024 + " kB\n");
+        Path file = dir.resolve("pressure.jfr");
+        long now = 1_000_000_000L;
+        Reclaimer reclaimer = Reclaimer.builder().shrinkers(new Shrinkers()).psi(false).noCgroup()
+                .procMeminfo(meminfo).pageSize(4096).nanoClock(() -> now).buildStopped();
+        try (Recording recording = new Recording()) {
+            recording.enable(HeapEvents.PRESSURE_SIGNAL);
+            recording.start();
+            reclaimer.runDue(now);
+            recording.stop();
+            recording.dump(file);
+        }
+        long askedPages = (100 * MIB - 30 * MIB) / 4096; // up to the high watermark, 10% of total
+        assertThat(RecordingFile.readAllEvents(file))
+                .filteredOn(e -> e.getEventType().getName().equals(HeapEvents.PRESSURE_SIGNAL))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.getString("source")).isEqualTo("WATERMARK");
+                    assertThat(e.getString("detail")).isEqualTo("asked " + askedPages + " pages, freed 0; available "
+                            + 30 * MIB + " bytes of limit " + 1000 * MIB);
+                });
     }
 
     @Test
