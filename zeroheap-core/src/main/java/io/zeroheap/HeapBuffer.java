@@ -113,10 +113,13 @@ public final class HeapBuffer implements AutoCloseable {
                 throw new IllegalStateException("close() of a closed buffer: " + this);
             }
         } while (!REF_COUNT.weakCompareAndSet(this, count, count - 1));
-        if (count == 1 && (leak == null || leak.close())) {
+        if (count == 1) {
+            if (leak != null) {
+                leak.close();
+            }
             heap.release(chunk, generation);
         }
-        // Reachable until the tracker is claimed, or the GC could find this buffer dead
+        // Reachable until the tracker is cleared, or the GC could find this buffer dead
         // meanwhile and the leak reaper release it too.
         Reference.reachabilityFence(this);
     }

@@ -137,11 +137,12 @@ public final class HeapArena implements Arena {
 
     private void closeOwned() {
         scope.close(); // throws if already closed or wrong thread, before anything changes
-        if (leak == null || leak.close()) {
-            chunks.releaseTo(heap);
+        if (leak != null) {
+            leak.close();
         }
+        chunks.releaseTo(heap);
         slab = null;
-        // The tracker watches the scope: keep it reachable until the tracker is claimed, or
+        // The tracker watches the scope: keep it reachable until the tracker is cleared, or
         // the GC could find it dead meanwhile and the reaper report a false leak.
         Reference.reachabilityFence(scope);
     }

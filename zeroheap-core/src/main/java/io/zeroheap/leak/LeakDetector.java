@@ -65,9 +65,17 @@ public final class LeakDetector {
         };
     }
 
+    /** Logs the leak, then counts it (so a count seen means its report was made), even if logging throws. */
     void report(LeakTracker tracker, String what, long byteSize) {
-        (tracker.isArena() ? leakedArenas : leakedBuffers).incrementAndGet();
-        leakedBytes.addAndGet(byteSize);
+        try {
+            log(tracker, what, byteSize);
+        } finally {
+            leakedBytes.addAndGet(byteSize);
+            (tracker.isArena() ? leakedArenas : leakedBuffers).incrementAndGet();
+        }
+    }
+
+    private void log(LeakTracker tracker, String what, long byteSize) {
         Throwable site = tracker.allocationSite();
         String message = "LEAK: " + what + " from heap '" + heapName
                 + "' became unreachable without being closed; its " + ByteSizes.format(byteSize)

@@ -1,27 +1,49 @@
 package io.zeroheap.leak;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.ReferenceQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The process-wide side of leak detection: the reference queue the GC puts dead trackers on,
- * the daemon thread ({@code zeroheap-leak-detector}, started on first use) that reclaims and
- * reports them, and the striped lists that keep live trackers reachable.
+ * the daemon thread ({@code zeroheap-leak-detector}) that reclaims and reports them, and the
+ * blocks that keep live trackers reachable (a phantom reference that is itself unreachable is
+ * never enqueued).
  *
- * <p>Concurrency: each stripe's list is guarded by the stripe's monitor; a tracker links
- * into the stripe of the thread that creates it ({@code threadId & (STRIPES - 1)}), so
- * allocating threads rarely contend. The reaper thread is the only consumer of the queue; a
- * reclaim or report that throws is logged and the thread goes on.
+ * <p><b>Blocks.</b> Each thread fills a block of {@value #BLOCK_SLOTS} slots of its own (a
+ * thread-local; no lock, no atomic: a plain store and a release store of the fill count), and
+ * every block sits in one concurrent set from its creation until the reaper drops it. A close
+ * empties its tracker's slot with a plain store, from any thread. Every
+ * {@value #SWEEP_MILLIS} ms the reaper drops the blocks that can take no more trackers (full,
+ * or their thread has ended) and whose slots are all empty. A block thus lives until its last
+ * tracked object is closed or found leaked; a long-lived object keeps its block's slot array
+ * (about 300 bytes) alive, not the other trackers, whose slots are emptied.
+ *
+ * <p><b>Concurrency.</b> {@code used} is written only by the block's thread, with release
+ * semantics after the slot it publishes; the reaper reads it with acquire semantics, so every
+ * slot below it holds its tracker or null (emptied by a close or a reclaim, which happen after
+ * the store). Emptying races only with the reaper's reads, and a stale non-null read merely
+ * keeps a block one more sweep. The queue has one consumer, the reaper; a reclaim or report
+ * that throws is logged and the thread goes on.
  */
 public final class LeakReaper {
 
-    private static final int STRIPES = 16;
+    static final int BLOCK_SLOTS = 64;
+    private static final long SWEEP_MILLIS = 1000;
     private static final System.Logger LOG = System.getLogger(LeakDetector.class.getName());
     private static final ReferenceQueue<Object> QUEUE = new ReferenceQueue<>();
-    private static final Stripe[] STRIPE = new Stripe[STRIPES];
+    private static final Set<Block> BLOCKS = ConcurrentHashMap.newKeySet();
+    private static final ThreadLocal<Block> CURRENT = new ThreadLocal<>();
+    private static final VarHandle USED;
 
     static {
-        for (int i = 0; i < STRIPES; i++) {
-            STRIPE[i] = new Stripe();
+        try {
+            USED = MethodHandles.lookup().findVarHandle(Block.class, "used", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
         Thread.ofPlatform().name("zeroheap-leak-detector").daemon(true).start(LeakReaper::run);
     }
@@ -29,67 +51,94 @@ public final class LeakReaper {
     private LeakReaper() {
     }
 
-    /** A list of live trackers; its monitor guards the links. */
-    static final class Stripe {
-        private LeakTracker head;
-        private long size;
+    /** Slots for the trackers one thread creates. */
+    static final class Block {
+        final LeakTracker[] slots = new LeakTracker[BLOCK_SLOTS];
+        final Thread owner;
+        /** Slots filled; written by the owner only (release), read by the reaper (acquire). */
+        @SuppressWarnings("unused") // accessed through USED
+        private int used;
+
+        Block(Thread owner) {
+            this.owner = owner;
+        }
+
+        /** Whether no tracker can be added any more and none is held: the reaper may drop it. */
+        boolean isSpent() {
+            int filled = (int) USED.getAcquire(this);
+            if (filled < BLOCK_SLOTS && owner.isAlive()) {
+                return false;
+            }
+            for (int i = 0; i < filled; i++) {
+                if (slots[i] != null) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     static ReferenceQueue<Object> queue() {
         return QUEUE;
     }
 
-    static Stripe link(LeakTracker tracker) {
-        Stripe stripe = STRIPE[(int) Thread.currentThread().threadId() & (STRIPES - 1)];
-        synchronized (stripe) {
-            tracker.next = stripe.head;
-            if (stripe.head != null) {
-                stripe.head.prev = tracker;
-            }
-            stripe.head = tracker;
-            stripe.size++;
+    /** Keeps {@code tracker} reachable; on its creating thread. Returns its slot's index. */
+    static Block link(LeakTracker tracker) {
+        Block block = CURRENT.get();
+        int slot;
+        if (block == null || (slot = (int) USED.get(block)) == BLOCK_SLOTS) {
+            block = new Block(Thread.currentThread());
+            BLOCKS.add(block);
+            CURRENT.set(block);
+            slot = 0;
         }
-        return stripe;
+        block.slots[slot] = tracker;
+        tracker.slot = slot;
+        USED.setRelease(block, slot + 1); // publishes the slot to the reaper's sweep
+        return block;
     }
 
+    /** Lets go of {@code tracker}; any thread, once per tracker. */
     static void unlink(LeakTracker tracker) {
-        Stripe stripe = tracker.stripe;
-        synchronized (stripe) {
-            if (tracker.prev != null) {
-                tracker.prev.next = tracker.next;
-            } else {
-                stripe.head = tracker.next;
-            }
-            if (tracker.next != null) {
-                tracker.next.prev = tracker.prev;
-            }
-            tracker.prev = null;
-            tracker.next = null;
-            stripe.size--;
-        }
+        tracker.block.slots[tracker.slot] = null;
     }
 
-    /** Returns how many trackers are live (tracked objects neither closed nor found leaked); for tests. */
+    /** Returns how many trackers are held (tracked objects neither closed nor found leaked); for tests. */
     public static long liveTrackers() {
         long total = 0;
-        for (Stripe stripe : STRIPE) {
-            synchronized (stripe) {
-                total += stripe.size;
+        for (Block block : BLOCKS) {
+            int filled = (int) USED.getAcquire(block);
+            for (int i = 0; i < filled; i++) {
+                if (block.slots[i] != null) {
+                    total++;
+                }
             }
         }
         return total;
     }
 
+    /** Returns how many blocks are held; for tests. */
+    static int blocks() {
+        return BLOCKS.size();
+    }
+
     private static void run() {
+        long nextSweep = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SWEEP_MILLIS);
         while (true) {
-            LeakTracker tracker;
+            LeakTracker tracker = null;
             try {
-                tracker = (LeakTracker) QUEUE.remove();
+                tracker = (LeakTracker) QUEUE.remove(SWEEP_MILLIS);
             } catch (InterruptedException e) {
-                continue; // a daemon that lives as long as the process
+                // a daemon that lives as long as the process: go on
             }
             try {
-                tracker.reclaimLeaked();
+                if (tracker != null) {
+                    tracker.reclaimLeaked();
+                }
+                if (System.nanoTime() - nextSweep >= 0) {
+                    BLOCKS.removeIf(Block::isSpent);
+                    nextSweep = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SWEEP_MILLIS);
+                }
             } catch (RuntimeException | Error e) {
                 if (e instanceof VirtualMachineError fatal) {
                     throw fatal;

@@ -1,39 +1,27 @@
 package io.zeroheap.leak;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.lang.ref.PhantomReference;
 
 /**
  * Tracks one buffer or arena: a phantom reference to the object whose unreachability means a
  * leak, holding what frees its memory (subclasses) but never the object itself.
  *
- * <p>Concurrency: {@code state} goes 0 → 1 once, by CAS, either in {@link #close()} (the
- * owner's normal close: the caller frees) or in {@link #reclaimLeaked()} (the reaper: the
- * tracker frees). The owner keeps its object reachable through its close
- * ({@link java.lang.ref.Reference#reachabilityFence}), so the reaper can only win for an
- * object nobody can close any more. {@code prev}/{@code next} are guarded by the stripe's
- * monitor ({@link LeakReaper}).
+ * <p>Concurrency: exactly one of {@link #close()} (the owner's normal close; the caller frees)
+ * and {@link #reclaimLeaked()} (the reaper; the tracker frees) ever runs, without a lock or a
+ * CAS: the owner calls {@code close()} while its object is still strongly reachable and keeps
+ * it so until after ({@link java.lang.ref.Reference#reachabilityFence}); {@code close()}
+ * clears the reference, and a cleared reference is never enqueued, while the reaper only sees
+ * references the GC enqueued, which it does only for an object that became unreachable
+ * uncleared, that is, that nobody closed and nobody can close any more. The owner's close is
+ * single by its own contract (a buffer's count reaches 0 once; an arena's scope closes once).
  */
 public abstract class LeakTracker extends PhantomReference<Object> {
 
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(LeakTracker.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final LeakDetector detector;
     private final Throwable allocationSite;
-    private volatile int state;
-    // Guarded by the monitor of stripe.
-    final LeakReaper.Stripe stripe;
-    LeakTracker prev;
-    LeakTracker next;
+    /** Where {@link LeakReaper} keeps this tracker reachable. */
+    final LeakReaper.Block block;
+    int slot;
 
     /**
      * Starts tracking {@code referent}: the memory is reclaimed if it becomes unreachable
@@ -46,29 +34,21 @@ public abstract class LeakTracker extends PhantomReference<Object> {
         super(referent, LeakReaper.queue());
         this.detector = detector;
         this.allocationSite = detector.captureAllocationSite();
-        this.stripe = LeakReaper.link(this);
+        this.block = LeakReaper.link(this);
     }
 
     /**
-     * The tracked object is being closed normally: stops tracking it.
-     *
-     * @return true if the caller frees the memory (always, unless the leak path already did,
-     *         which only happens if the caller let the object become unreachable)
+     * The tracked object is being closed normally, by its owner, while it is strongly
+     * reachable (keep it so until this returns): stops tracking it; the caller frees.
+     * Call once.
      */
-    public final boolean close() {
-        if (!STATE.compareAndSet(this, 0, 1)) {
-            return false;
-        }
+    public final void close() {
         clear();
         LeakReaper.unlink(this);
-        return true;
     }
 
-    /** Called by the reaper once the referent died: frees and reports unless closed first. */
+    /** Called by the reaper once the GC found the referent dead and uncleared: frees and reports. */
     final void reclaimLeaked() {
-        if (!STATE.compareAndSet(this, 0, 1)) {
-            return;
-        }
         LeakReaper.unlink(this);
         String what = describe();
         long byteSize = reclaim();

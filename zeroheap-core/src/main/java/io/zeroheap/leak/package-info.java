@@ -5,11 +5,12 @@
  *
  * <p>Design: each tracked object gets one {@link io.zeroheap.leak.LeakTracker}, a phantom
  * reference that holds what is needed to free the object's memory but never the object
- * itself. Trackers are kept reachable on striped, lock-guarded lists (a stripe per allocating
- * thread's id, so threads rarely share a lock); a normal close claims the tracker (one CAS),
- * clears it and unlinks it, so the garbage collector never sees it again. A tracker whose
- * referent dies unclaimed is enqueued by the GC; the daemon thread of
- * {@link io.zeroheap.leak.LeakReaper} claims it, frees the memory and reports the leak. The
- * claim makes free-on-close and free-on-leak mutually exclusive.
+ * itself. Trackers are kept reachable in per-thread blocks of slots (no lock or atomic on the
+ * allocating thread; see {@link io.zeroheap.leak.LeakReaper}). A normal close clears the
+ * tracker and empties its slot (two plain stores), so the garbage collector never sees it
+ * again. A tracker whose referent dies uncleared is enqueued by the GC; the daemon thread of
+ * {@link io.zeroheap.leak.LeakReaper} frees the memory through the heap's normal path and
+ * reports the leak. Closing while the object is reachable makes free-on-close and
+ * free-on-leak mutually exclusive without a CAS.
  */
 package io.zeroheap.leak;
