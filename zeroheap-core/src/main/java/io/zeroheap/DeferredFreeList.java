@@ -1,6 +1,7 @@
 package io.zeroheap;
 
 import io.zeroheap.observe.DeferredFreeBatchEvent;
+import io.zeroheap.observe.Events;
 import io.zeroheap.os.NativeThreads;
 import io.zeroheap.util.Checks;
 
@@ -373,8 +374,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
      */
     private long freeOnCaller(FreeReason reason, long pageTarget, DrainMarker marker, boolean helping) {
         Freer freer = new Freer(Thread.currentThread());
-        DeferredFreeBatchEvent event = new DeferredFreeBatchEvent();
-        event.begin();
+        DeferredFreeBatchEvent event = Events.startDeferredFreeBatch();
         long freed = 0;
         long freedItems = 0;
         long failedItems = 0;
@@ -404,7 +404,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
                 failedItems++;
             }
         }
-        DeferredFreeBatchEvent.commit(event, workerName, freerKind(reason, marker, helping), reason.name(),
+        Events.deferredFreeBatch(event, workerName, freerKind(reason, marker, helping), reason.name(),
                 freedItems, freed, failedItems);
         return freed;
     }

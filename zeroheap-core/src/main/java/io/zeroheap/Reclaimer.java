@@ -1,6 +1,6 @@
 package io.zeroheap;
 
-import io.zeroheap.observe.PressureSignalEvent;
+import io.zeroheap.observe.Events;
 import io.zeroheap.os.MemorySource;
 import io.zeroheap.os.PsiTrigger;
 import io.zeroheap.pressure.CgroupMemory;
@@ -360,8 +360,8 @@ public final class Reclaimer implements AutoCloseable {
         long freed = shrinkers.shrink(pages);
         long latency = nanoClock.getAsLong() - signalNanos;
         counters.get(source).add(asked, freed, latency);
-        if (PressureSignalEvent.enabled()) {
-            PressureSignalEvent.emit(source.name(), "asked " + asked + " pages, freed " + freed + "; available "
+        if (Events.pressureSignalEnabled()) {
+            Events.pressureSignal(source.name(), "asked " + asked + " pages, freed " + freed + "; available "
                     + availableBytes + " bytes of limit " + limitBytes);
         }
         LOG.log(System.Logger.Level.DEBUG, () -> source + ": asked " + asked + " pages, freed " + freed

@@ -1,5 +1,6 @@
 package io.zeroheap;
 
+import io.zeroheap.observe.Events;
 import io.zeroheap.observe.ShrinkEvent;
 import io.zeroheap.util.Checks;
 
@@ -106,8 +107,7 @@ public final class Shrinkers {
      */
     public long shrink(long nrPages) {
         Checks.requireNonNegative(nrPages, "nrPages");
-        ShrinkEvent event = new ShrinkEvent();
-        event.begin();
+        ShrinkEvent event = Events.startShrink();
         long freed = 0;
         for (Entry entry : entries) {
             if (freed >= nrPages) {
@@ -122,7 +122,7 @@ public final class Shrinkers {
             }
         }
         if (this == SYSTEM) { // a heap's own registry is reported by the heap's shrink
-            ShrinkEvent.commit(event, "", "Shrinkers.system()", nrPages, freed);
+            Events.shrink(event, "", "Shrinkers.system()", nrPages, freed);
         }
         return freed;
     }

@@ -3,6 +3,7 @@ package io.zeroheap;
 import io.zeroheap.arena.ChunkSupply;
 import io.zeroheap.arena.HeapArena;
 import io.zeroheap.leak.LeakDetector;
+import io.zeroheap.observe.Events;
 import io.zeroheap.observe.HeapMXBeanImpl;
 import io.zeroheap.observe.HeapStatisticsPeriodic;
 import io.zeroheap.observe.PoolMissEvent;
@@ -348,8 +349,7 @@ public final class SystemHeap implements Heap {
         if (chunk != null) {
             return chunk;
         }
-        PoolMissEvent event = new PoolMissEvent();
-        event.begin();
+        PoolMissEvent event = Events.startPoolMiss();
         long chunkPages = pools.chunkPages(byteSize);
         if (freeList != null && pools.hasPending(byteSize)) {
             generations.sealIfWaiting();
@@ -398,7 +398,7 @@ public final class SystemHeap implements Heap {
             }
         }
         allocationFailures.incrementAndGet();
-        PoolMissEvent.commit(event, name, byteSize, chunkPages * pools.classes().pageSize(), PoolMissEvent.FAILED);
+        Events.poolMiss(event, name, byteSize, chunkPages * pools.classes().pageSize(), PoolMissEvent.FAILED);
         HeapStats stats = stats();
         throw new HeapOutOfMemoryError("heap '" + name + "': cannot allocate " + byteSize + " bytes ("
                 + chunkPages * stats.pageSize() + " with rounding) within budget " + stats.maxBytes()
@@ -410,7 +410,7 @@ public final class SystemHeap implements Heap {
 
     /** Ends the pool-miss event of an allocation served by {@code servedBy}. */
     private Chunk missed(PoolMissEvent event, long byteSize, Chunk chunk, String servedBy) {
-        PoolMissEvent.commit(event, name, byteSize, chunk.byteSize(), servedBy);
+        Events.poolMiss(event, name, byteSize, chunk.byteSize(), servedBy);
         return chunk;
     }
 
@@ -421,8 +421,7 @@ public final class SystemHeap implements Heap {
      * never the pool path.
      */
     private long reclaim(long nrPages, String source) {
-        ShrinkEvent event = new ShrinkEvent();
-        event.begin();
+        ShrinkEvent event = Events.startShrink();
         generations.sealIfWaiting();
         long freed = shrinkers.shrink(nrPages);
         if (freed < nrPages && freeList != null) {
@@ -431,7 +430,7 @@ public final class SystemHeap implements Heap {
         }
         shrinkCalls.incrementAndGet();
         shrunkPages.addAndGet(freed);
-        ShrinkEvent.commit(event, name, source, nrPages, freed);
+        Events.shrink(event, name, source, nrPages, freed);
         return freed;
     }
 

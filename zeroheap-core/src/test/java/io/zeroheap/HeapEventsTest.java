@@ -1,6 +1,6 @@
 package io.zeroheap;
 
-import io.zeroheap.observe.PressureSignalEvent;
+import io.zeroheap.observe.Events;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
@@ -47,7 +47,7 @@ class HeapEventsTest {
             }
             heap.drain();                                     // a batch freed by drain() or the worker
             shrunk = heap.shrink(Long.MAX_VALUE);
-            PressureSignalEvent.emit("test-source", "some avg10=12.50");
+            Events.pressureSignal("test-source", "some avg10=12.50");
             recording.stop();
             recording.dump(file);
             held.close();

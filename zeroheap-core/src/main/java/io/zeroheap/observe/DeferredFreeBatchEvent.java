@@ -44,22 +44,4 @@ public final class DeferredFreeBatchEvent extends Event {
 
     @Label("Failed Items")
     long failedItems;
-
-    /** Ends and commits {@code event} if it is enabled and the batch freed anything. */
-    public static void commit(DeferredFreeBatchEvent event, String list, String freer, String reason,
-                              long items, long nrPages, long failedItems) {
-        if (items + failedItems == 0) {
-            return;
-        }
-        event.end();
-        if (event.shouldCommit()) {
-            event.list = list;
-            event.freer = freer;
-            event.reason = reason;
-            event.items = items;
-            event.nrPages = nrPages;
-            event.failedItems = failedItems;
-            event.commit();
-        }
-    }
 }

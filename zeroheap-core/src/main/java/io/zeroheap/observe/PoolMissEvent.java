@@ -47,19 +47,4 @@ public final class PoolMissEvent extends Event {
     @Label("Served By")
     @Description("self-zeroed, fresh, reclaimed or failed")
     String servedBy;
-
-    /**
-     * Ends and commits {@code event} (begun at the miss) if it is enabled and over its
-     * threshold; cheap when disabled.
-     */
-    public static void commit(PoolMissEvent event, String heap, long byteSize, long chunkByteSize, String servedBy) {
-        event.end();
-        if (event.shouldCommit()) {
-            event.heap = heap;
-            event.byteSize = byteSize;
-            event.chunkByteSize = chunkByteSize;
-            event.servedBy = servedBy;
-            event.commit();
-        }
-    }
 }

@@ -33,16 +33,4 @@ public final class ShrinkEvent extends Event {
 
     @Label("Pages Freed")
     long pagesFreed;
-
-    /** Ends and commits {@code event} if it is enabled and over its threshold. */
-    public static void commit(ShrinkEvent event, String heap, String source, long pagesAsked, long pagesFreed) {
-        event.end();
-        if (event.shouldCommit()) {
-            event.heap = heap;
-            event.source = source;
-            event.pagesAsked = pagesAsked;
-            event.pagesFreed = pagesFreed;
-            event.commit();
-        }
-    }
 }
