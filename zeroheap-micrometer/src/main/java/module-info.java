@@ -1,9 +1,11 @@
 /**
  * Micrometer meters for zeroheap heaps: {@link io.zeroheap.micrometer.ZeroheapMetrics}.
+ * Users' modules read {@code micrometer.core} themselves (an automatic module, so it is not
+ * required transitively here).
  */
 module io.zeroheap.micrometer {
     requires transitive io.zeroheap;
-    requires transitive micrometer.core;
+    requires micrometer.core;
 
     exports io.zeroheap.micrometer;
 }

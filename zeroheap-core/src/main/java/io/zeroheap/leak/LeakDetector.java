@@ -24,7 +24,12 @@ public final class LeakDetector {
     private final AtomicLong leakedArenas = new AtomicLong();
     private final AtomicLong leakedBytes = new AtomicLong();
 
-    /** @param heapName the heap's name, for reports */
+    /**
+     * Leak detection for one heap.
+     *
+     * @param heapName the heap's name, for reports
+     * @param level    how much to track
+     */
     public LeakDetector(String heapName, LeakDetection level) {
         this.heapName = heapName;
         this.level = level;

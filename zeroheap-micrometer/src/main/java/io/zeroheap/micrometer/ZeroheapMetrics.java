@@ -57,6 +57,7 @@ public final class ZeroheapMetrics implements MeterBinder {
     /**
      * Meters for {@code heap}, tagged {@code heap=<name>}.
      *
+     * @param heap the heap to watch
      * @throws NullPointerException if {@code heap} is null
      */
     public ZeroheapMetrics(Heap heap) {
@@ -66,6 +67,8 @@ public final class ZeroheapMetrics implements MeterBinder {
     /**
      * Meters for {@code heap}, tagged {@code heap=<name>} and {@code tags}.
      *
+     * @param heap the heap to watch
+     * @param tags tags added to every meter (e.g. the application's)
      * @throws NullPointerException if {@code heap} or {@code tags} is null
      */
     public ZeroheapMetrics(Heap heap, Iterable<Tag> tags) {
