@@ -145,7 +145,12 @@ public final class SystemHeap implements Heap {
         }
     }
 
-    /** Returns a builder with the defaults documented on each setting. */
+    /**
+     * Returns a builder with the defaults documented on each setting.
+     *
+     * @throws IllegalArgumentException if the system property {@value LeakDetection#PROPERTY}
+     *                                  names no leak detection level
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -620,7 +625,6 @@ public final class SystemHeap implements Heap {
         private Boolean jmx;
         private LeakDetection leakDetection = LeakDetection.fromSystemProperty();
 
-        /** @throws IllegalArgumentException if the system property {@value LeakDetection#PROPERTY} names no level */
         private Builder() {
         }
 
