@@ -361,8 +361,10 @@ public final class Reclaimer implements AutoCloseable {
         long latency = nanoClock.getAsLong() - signalNanos;
         counters.get(source).add(asked, freed, latency);
         if (Events.pressureSignalEnabled()) {
-            Events.pressureSignal(source.name(), "asked " + asked + " pages, freed " + freed + "; available "
-                    + availableBytes + " bytes of limit " + limitBytes);
+            MemoryReading reading = watermarks == null ? null : watermarks.lastReading();
+            Events.pressureSignal(source.name(), "asked " + asked + " pages, freed " + freed
+                    + (reading == null ? "" : "; available " + reading.availableBytes() + " bytes of limit "
+                    + reading.limitBytes()));
         }
         LOG.log(System.Logger.Level.DEBUG, () -> source + ": asked " + asked + " pages, freed " + freed
                 + " in " + latency / 1000 + " µs");
