@@ -261,7 +261,12 @@ public final class SystemHeap implements Heap {
 
     /**
      * Frees what the heap holds and ends the scopes of its buffers and shared arenas; see
-     * {@link Heap#close()}. Unregisters the heap from {@link Heaps} and {@link Shrinkers#system()}.
+     * {@link Heap#close()}. Unregisters the heap from {@link Heaps} and {@link Shrinkers#system()},
+     * removes its JMX bean and stops its periodic JFR statistics. The heap holds its shared
+     * arenas weakly (so that leak detection can find one dropped unclosed): a shared arena that
+     * was dropped while some of its segments are still reachable is not closed here; its memory
+     * goes back to the OS when leak detection finds it, and stays held with
+     * {@link LeakDetection#OFF}.
      */
     @Override
     public void close() {

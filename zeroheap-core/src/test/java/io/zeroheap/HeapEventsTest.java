@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Records zeroheap's JFR events with the shipped settings and reads them back. */
 class HeapEventsTest {
@@ -87,6 +88,50 @@ class HeapEventsTest {
             assertThat(e.getLong("poolMisses")).isPositive();
             assertThat(e.getLong("maxBytes")).isEqualTo(Long.MAX_VALUE);
         });
+    }
+
+    @Test
+    void aFailedAllocationShouldShowItsReclaimAndItsMiss(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("failure.jfr");
+        try (Recording recording = new Recording(HeapEvents.configuration());
+             SystemHeap heap = SystemHeap.builder().name("jfr-budget").register(false).maxBytes(4 * MIB).build()) {
+            recording.start();
+            HeapBuffer held = heap.allocate(3 * MIB);
+            assertThatThrownBy(() -> heap.allocate(3 * MIB)).isInstanceOf(HeapOutOfMemoryError.class);
+            recording.stop();
+            recording.dump(file);
+            held.close();
+        }
+        List<RecordedEvent> events = RecordingFile.readAllEvents(file);
+        assertThat(events).filteredOn(e -> e.getEventType().getName().equals(HeapEvents.POOL_MISS))
+                .filteredOn(e -> e.getString("servedBy").equals("failed"))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.getString("heap")).isEqualTo("jfr-budget");
+                    assertThat(e.getLong("byteSize")).isEqualTo(3 * MIB);
+                });
+        assertThat(events).filteredOn(e -> e.getEventType().getName().equals(HeapEvents.SHRINK))
+                .filteredOn(e -> "jfr-budget".equals(e.getString("heap")))
+                .hasSize(2) // what brings it under budget, then everything
+                .allSatisfy(e -> assertThat(e.getString("source")).isEqualTo("allocation"));
+    }
+
+    @Test
+    void heapStatisticsShouldCoverLiveHeapsOnly(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("statistics.jfr");
+        try (Recording recording = new Recording();
+             SystemHeap live = SystemHeap.builder().name("jfr-live").register(false).build()) {
+            recording.enable(HeapEvents.HEAP_STATISTICS).with("period", "endChunk");
+            SystemHeap.builder().name("jfr-closed").register(false).build().close();
+            HeapBuffer buffer = live.allocate(8192);
+            recording.start();
+            recording.stop();
+            recording.dump(file);
+            buffer.close();
+        }
+        List<String> heaps = RecordingFile.readAllEvents(file).stream()
+                .filter(e -> e.getEventType().getName().equals(HeapEvents.HEAP_STATISTICS))
+                .map(e -> e.getString("heap")).toList();
+        assertThat(heaps).contains("jfr-live").doesNotContain("jfr-closed");
     }
 
     @Test

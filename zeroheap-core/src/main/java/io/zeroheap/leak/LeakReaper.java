@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  * {@value #SWEEP_MILLIS} ms the reaper drops the blocks that can take no more trackers (full,
  * or their thread has ended) and whose slots are all empty. A block thus lives until its last
  * tracked object is closed or found leaked; a long-lived object keeps its block's slot array
- * (about 300 bytes) alive, not the other trackers, whose slots are emptied.
+ * (about 300 bytes) alive, not the other trackers, whose slots are emptied. A virtual thread
+ * that allocates gets a block of its own too, dropped once the thread has ended and its
+ * objects are closed.
  *
  * <p><b>Concurrency.</b> {@code used} is written only by the block's thread, with release
  * semantics after the slot it publishes; the reaper reads it with acquire semantics, so every
