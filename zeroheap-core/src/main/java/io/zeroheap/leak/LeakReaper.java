@@ -119,9 +119,14 @@ public final class LeakReaper {
         return total;
     }
 
-    /** Returns how many blocks are held; for tests. */
-    static int blocks() {
-        return BLOCKS.size();
+    /** Returns whether {@code block} is still held; for tests. */
+    static boolean holds(Block block) {
+        return BLOCKS.contains(block);
+    }
+
+    /** Drops the spent blocks; the reaper's periodic chore, callable by tests. */
+    static void sweep() {
+        BLOCKS.removeIf(Block::isSpent);
     }
 
     private static void run() {
@@ -138,7 +143,7 @@ public final class LeakReaper {
                     tracker.reclaimLeaked();
                 }
                 if (System.nanoTime() - nextSweep >= 0) {
-                    BLOCKS.removeIf(Block::isSpent);
+                    sweep();
                     nextSweep = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SWEEP_MILLIS);
                 }
             } catch (RuntimeException | Error e) {
