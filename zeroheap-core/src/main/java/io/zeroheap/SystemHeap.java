@@ -821,7 +821,10 @@ public final class SystemHeap implements Heap {
          * Sets whether the heap registers a JMX bean ({@link HeapMXBean}) on the platform MBean
          * server as {@code io.zeroheap:type=Heap,name=<name>} until it is closed (default: on
          * when the heap is {@linkplain #register registered}, whose names are unique; off
-         * otherwise). The first bean also starts the platform MBean server if nothing has.
+         * otherwise). The first bean also starts the platform MBean server if nothing has
+         * (100-150 ms here). When on by default, a bean that cannot be registered (its name is
+         * taken, e.g. by another copy of zeroheap in the JVM) is logged and the heap is built
+         * without it; when set explicitly, {@link #build()} throws instead.
          */
         public Builder jmx(boolean jmx) {
             this.jmx = jmx;
@@ -887,8 +890,14 @@ public final class SystemHeap implements Heap {
                 try {
                     heap.mxBean = HeapMXBeanImpl.register(heap);
                 } catch (RuntimeException e) {
-                    heap.close();
-                    throw e;
+                    if (jmx != null) { // asked for explicitly: a heap without its bean is an error
+                        heap.close();
+                        throw e;
+                    }
+                    // on by default only: the heap works without it (e.g. another copy of
+                    // zeroheap in this JVM registered the name)
+                    LOG.log(System.Logger.Level.WARNING, () -> "heap '" + heap.name
+                            + "': no JMX bean (" + e.getMessage() + "); build with jmx(false) to skip it", e);
                 }
             }
             heap.startIdleDecay(idleDecay);

@@ -2,11 +2,13 @@ package io.zeroheap;
 
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
 import javax.management.JMX;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import javax.management.StandardMBean;
+import java.lang.foreign.Arena;
 import java.lang.management.ManagementFactory;
+import java.lang.management.RuntimeMXBean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -82,6 +84,19 @@ class HeapMXBeanTest {
                     .hasMessageContaining("jmx-twice").hasMessageContaining("jmx(false)");
             assertThat(server.getAttribute(new ObjectName("io.zeroheap:type=Heap,name=jmx-twice"), "HeapName"))
                     .isEqualTo(first.name());
+        }
+    }
+
+    @Test
+    void aTakenNameShouldNotStopAHeapWhoseBeanIsOnlyOnByDefault() throws Exception {
+        ObjectName name = new ObjectName("io.zeroheap:type=Heap,name=jmx-taken");
+        server.registerMBean(new StandardMBean(ManagementFactory.getRuntimeMXBean(), RuntimeMXBean.class), name);
+        try (SystemHeap heap = SystemHeap.builder().name("jmx-taken").build();
+             HeapBuffer buffer = heap.allocate(4096)) {
+            assertThat(buffer.refCount()).isOne();
+            assertThat(server.getAttribute(name, "VmName")).as("the other bean is untouched").isNotNull();
+        } finally {
+            server.unregisterMBean(name);
         }
     }
 }
