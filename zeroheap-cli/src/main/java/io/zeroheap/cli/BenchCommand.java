@@ -135,6 +135,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The plan the options ask for; a contradiction among them is a usage error. */
     BenchPlan plan() {
+        if (report != null && noReport) {
+            throw usageError(spec, "--no-report: given with --report " + report + " (expected: one of them, not both)");
+        }
         for (long size : sizes) {
             if (size < 1 || size > MAX_BYTE_SIZE) {
                 throw usageError(spec, "--sizes: " + ByteSizes.label(size) + " (expected: 1 B to 1 GiB)");

@@ -121,9 +121,10 @@ public final class BenchTables {
         return "latency: one allocate + touch + free, timed with System.nanoTime() around it; the timer's own cost ("
                 + Durations.latency(report.timerOverheadNanos()) + " here, median) is included, not subtracted.\n"
                 + "p50 vs ref: the allocator's median / " + report.plan().reference().label()
-                + "'s median in the same cell (above 1: slower than zeroheap).\n"
-                + "ops/s: per second of busy time (pauses between bursts excluded). held: the most the zeroheap heap"
-                + " held from the OS during the measurement.\n"
+                + "'s median in the same cell (above 1: slower than " + report.plan().reference().label() + ").\n"
+                + "ops/s: per second of busy time (pauses between bursts excluded). held: the most the allocator held"
+                + " during the measurement: a zeroheap heap's memory from the OS, Netty's arenas' direct memory,"
+                + " allocateDirect's JVM direct buffer pool (buffers awaiting the GC included); blank for the JDK arenas.\n"
                 + "Netty pooled (stale data): its buffers can hold the previous user's bytes; every other allocator"
                 + " hands out zeroed memory.\n"
                 + "Sample counts are small in the default run (p99.9 of a few hundred operations is close to the max);"

@@ -47,7 +47,11 @@ public final class HtmlReport {
     private HtmlReport() {
     }
 
-    /** Writes the report to {@code file} (UTF-8), creating parent directories as needed. */
+    /**
+     * Writes the report to {@code file} (UTF-8), creating parent directories as needed.
+     *
+     * @throws IOException if a parent directory cannot be created or the file cannot be written
+     */
     public static void write(BenchReport report, Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {

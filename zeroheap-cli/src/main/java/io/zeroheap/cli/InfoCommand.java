@@ -14,8 +14,9 @@ import java.util.concurrent.Callable;
         header = "What the platform gives zeroheap.",
         description = {
             "Shows what the platform gives zeroheap: page size, memory source and worker niceness (of a heap "
-                    + "built with the defaults), transparent huge pages, PSI, the cgroup memory limit, the JDK, "
-                    + "and whether native access is enabled."
+                    + "built with the defaults), transparent huge pages, PSI, what zeroheap's process-wide reclaimer "
+                    + "watches (its PSI trigger and memory watermarks), the cgroup memory limit, the JDK, and whether native "
+                    + "access is enabled."
         })
 public final class InfoCommand implements Callable<Integer> {
 

@@ -1,6 +1,8 @@
 package io.zeroheap.cli;
 
 import io.zeroheap.HeapStats;
+import io.zeroheap.ReclaimStats;
+import io.zeroheap.Reclaimer;
 import io.zeroheap.SystemHeap;
 
 import java.io.IOException;
@@ -15,20 +17,26 @@ import java.util.regex.Pattern;
 /**
  * What the platform gives zeroheap, as name-value facts: page size, memory source and worker
  * niceness (from a heap built with the defaults), transparent huge pages, pressure stall
- * information, the cgroup memory limit, the JDK, and whether native access is enabled. Every
- * fact that cannot be had says so ("not available") instead of failing.
+ * information, what the process-wide {@link Reclaimer} watches (its PSI trigger and its
+ * memory watermarks), the cgroup memory limit, the JDK, and whether native access is enabled.
+ * Every fact that cannot be had says so ("not available") instead of failing.
  */
 public final class PlatformInfo {
 
-    /** One fact: a name and what was found. */
+    /**
+     * One fact: a name and what was found.
+     *
+     * @param name  what the fact is about, one of {@link #NAMES}
+     * @param value what was found, or why nothing was ("not available ...")
+     */
     public record Fact(String name, String value) {
     }
 
     /** The names of the facts {@link #collect()} returns, in order. */
     public static final List<String> NAMES = List.of(
             "zeroheap", "os", "cpus", "memory", "page size", "memory source", "worker niceness",
-            "transparent huge pages", "THP defrag", "PSI (memory pressure)", "cgroup memory limit",
-            "jdk", "native access");
+            "transparent huge pages", "THP defrag", "PSI (memory pressure)", "pressure: PSI", "pressure: watermarks",
+            "cgroup memory limit", "jdk", "native access");
 
     private static final String NOT_AVAILABLE = "not available";
     private static final Path THP_ENABLED = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
@@ -61,6 +69,9 @@ public final class PlatformInfo {
         facts.add(new Fact("transparent huge pages", bracketed(THP_ENABLED)));
         facts.add(new Fact("THP defrag", bracketed(THP_DEFRAG)));
         facts.add(new Fact("PSI (memory pressure)", psi()));
+        ReclaimStats reclaim = Reclaimer.system().stats();
+        facts.add(new Fact("pressure: PSI", reclaim.psi()));
+        facts.add(new Fact("pressure: watermarks", reclaim.watermarks()));
         facts.add(new Fact("cgroup memory limit", cgroupLimit()));
         facts.add(new Fact("jdk", Runtime.version() + " (" + System.getProperty("java.vm.name") + ", " + System.getProperty("java.vm.vendor") + ")"));
         facts.add(new Fact("native access", nativeAccess()));

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,6 +51,40 @@ class BenchCommandTest {
         assertThat(out).endsWith("report: " + report.toAbsolutePath() + System.lineSeparator());
         assertThat(Files.size(report)).isGreaterThan(10_000);
         assertThat(HtmlReportTest.resultRows(report)).hasSize(72);
+        assertEveryCellIsSane(HtmlReportTest.jsonResults(report));
+    }
+
+    /** Every cell ran, its percentiles are in order, and each allocator that can tell reports what it held. */
+    private static void assertEveryCellIsSane(List<Map<String, String>> cells) {
+        assertThat(cells).hasSize(72);
+        for (Map<String, String> cell : cells) {
+            String what = cell.get("allocator") + ", " + cell.get("regime") + ", " + cell.get("touch") + ", " + cell.get("bytes");
+            long p50 = Long.parseLong(cell.get("p50"));
+            long p99 = Long.parseLong(cell.get("p99"));
+            long p999 = Long.parseLong(cell.get("p999"));
+            long max = Long.parseLong(cell.get("max"));
+            assertThat(Long.parseLong(cell.get("ops"))).as("ops of %s", what).isGreaterThanOrEqualTo(1);
+            assertThat(p50).as("p50 of %s", what).isPositive().isLessThanOrEqualTo(p99);
+            assertThat(p99).as("p99 of %s", what).isLessThanOrEqualTo(p999);
+            assertThat(p999).as("p99.9 of %s", what).isLessThanOrEqualTo(max);
+            long held = Long.parseLong(cell.get("peakHeldBytes"));
+            if (cell.get("allocator").endsWith("-arena") && !cell.get("allocator").startsWith("zeroheap-")) {
+                assertThat(held).as("held by %s (malloc: cannot tell)", what).isEqualTo(-1);
+            } else {
+                assertThat(held).as("held by %s", what).isGreaterThanOrEqualTo(0);
+            }
+        }
+    }
+
+    @Test
+    void shouldExitOneWhenTheReportCannotBeWritten() throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("file"), "x");
+
+        Cli.Run run = Cli.run(args("--allocators", "confined-arena", "--regime", "sustained",
+                "--report", notADirectory.resolve("report.html").toString(), "--no-progress"));
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("zeroheap bench: failed: java.nio.file.FileAlreadyExistsException");
     }
 
     @Test

@@ -11,8 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -96,6 +100,23 @@ class HtmlReportTest {
             }
         }
         return rows;
+    }
+
+    /** The raw results of a report file: one map per cell, from the JSON element's flat objects (values unquoted). */
+    static List<Map<String, String>> jsonResults(Path file) throws Exception {
+        String json = byId(parse(file), "results").getTextContent();
+        List<Map<String, String>> cells = new ArrayList<>();
+        Matcher object = Pattern.compile("\\{(\"allocator\"[^{}]*)}").matcher(json);
+        while (object.find()) {
+            Map<String, String> cell = new LinkedHashMap<>();
+            Matcher field = Pattern.compile("\"(\\w+)\":(\"(?:[^\"\\\\]|\\\\.)*\"|[^,]+)").matcher(object.group(1));
+            while (field.find()) {
+                String value = field.group(2);
+                cell.put(field.group(1), value.startsWith("\"") ? value.substring(1, value.length() - 1) : value);
+            }
+            cells.add(cell);
+        }
+        return cells;
     }
 
     private static Document parse(Path file) throws Exception {

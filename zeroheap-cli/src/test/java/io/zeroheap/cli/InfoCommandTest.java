@@ -27,6 +27,8 @@ class InfoCommandTest {
                 .containsPattern("(?m)^worker niceness: +(\\d+|not available.*)$")
                 .containsPattern("(?m)^transparent huge pages: +\\S+")
                 .containsPattern("(?m)^PSI \\(memory pressure\\): +(available: .*|not available.*)$")
+                .containsPattern("(?m)^pressure: PSI: +(off|armed \\S+: .+|unavailable: .*)$")
+                .containsPattern("(?m)^pressure: watermarks: +(off|.+, low \\d+ high \\d+ bytes|unavailable: .*)$")
                 .containsPattern("(?m)^cgroup memory limit: +\\S+")
                 .containsPattern("(?m)^jdk: +25")
                 .containsPattern("(?m)^native access: +enabled for the unnamed module");

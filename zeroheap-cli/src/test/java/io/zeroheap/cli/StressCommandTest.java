@@ -2,6 +2,9 @@ package io.zeroheap.cli;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Tiny {@code zeroheap stress} runs: a clean one, and one for each test-only fault. */
@@ -43,8 +46,22 @@ class StressCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).contains("TEST ONLY: --inject-fault=zero").containsPattern("(?m)^stopped after \\d+\\.\\d s");
+        assertThat(secondsRun(run)).as("stopped at the violation, long before its 20 s").isLessThan(10);
         assertThat(run.err()).containsPattern("zeroheap stress: VIOLATION: thread 0, allocation #100 \\((HeapBuffer|arena segment) of \\d+ bytes\\): "
                 + "byte at offset \\d+ reads 0x5a, expected 0x00 \\[fault injected by --inject-fault=zero");
+    }
+
+    @Test
+    void shouldExitOneAndSayWhatWasSeenWhenAHandedOverBufferWasWrittenByAnotherThread() {
+        Cli.Run run = Cli.run("stress", "-t", "2", "-d", "20s", "--max-bytes", "64M", "--max-size", "1M",
+                "--inject-fault", "tag", "--no-progress");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("TEST ONLY: --inject-fault=tag").containsPattern("(?m)^stopped after \\d+\\.\\d s");
+        assertThat(secondsRun(run)).as("stopped at the violation, long before its 20 s").isLessThan(10);
+        assertThat(run.err()).containsPattern("zeroheap stress: VIOLATION: thread 0's allocation #\\d+ \\(HeapBuffer of \\d+ bytes\\), "
+                + "(received|closed) by thread \\d: byte at offset \\d+ reads 0x[0-9a-f]{2}, expected 0x[0-9a-f]{2} "
+                + "\\(what its owner wrote; someone else wrote into it\\) \\[fault injected by --inject-fault=tag");
     }
 
     @Test
@@ -53,7 +70,15 @@ class StressCommandTest {
                 "--max-size", "1M", "--inject-fault", "accounting", "--no-progress");
 
         assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(secondsRun(run)).as("stopped at the violation, long before its 20 s").isLessThan(10);
         assertThat(run.err()).containsPattern("zeroheap stress: VIOLATION: accounting identity broken in snapshot 1: allocated \\d+ "
                 + "\\+ pooled \\d+ \\+ pending \\d+ = \\d+ bytes, but reserved is \\d+ \\(off by 4096\\) \\[fault injected");
+    }
+
+    /** The seconds the summary says the run took ("stopped after 1.2 s: ..."). */
+    private static double secondsRun(Cli.Run run) {
+        Matcher m = Pattern.compile("(?m)^(?:ok|stopped) after (\\d+\\.\\d) s").matcher(run.out());
+        assertThat(m.find()).as(run.out()).isTrue();
+        return Double.parseDouble(m.group(1));
     }
 }

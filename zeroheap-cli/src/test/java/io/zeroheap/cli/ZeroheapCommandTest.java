@@ -65,7 +65,9 @@ class ZeroheapCommandTest {
         "bench --sizes 4x                                 | '4x' is not a size                             | zeroheap bench",
         "bench --sizes 0                                  | --sizes: 0 B (expected: 1 B to 1 GiB)          | zeroheap bench",
         "bench --sizes 2G                                 | --sizes: 2 GiB (expected: 1 B to 1 GiB)        | zeroheap bench",
-        "bench --allocators zeroheap-arena,jemalloc       | unknown allocator 'jemalloc'                   | zeroheap bench",
+        "bench --allocators zeroheap-arena,jemalloc       | Invalid value for option '--allocators' (ID): unknown allocator 'jemalloc' | zeroheap bench",
+        "bench --reference jemalloc                       | Invalid value for option '--reference': unknown allocator 'jemalloc' | zeroheap bench",
+        "bench --report r.html --no-report                | --no-report: given with --report r.html (expected: one of them, not both) | zeroheap bench",
         "bench --regime steady                            | --regime: 'steady' (expected one of: burst, sustained, both) | zeroheap bench",
         "bench --touch sometimes                          | --touch: 'sometimes'                           | zeroheap bench",
         "bench --measure soon                             | 'soon' is not a duration                       | zeroheap bench",
@@ -75,6 +77,8 @@ class ZeroheapCommandTest {
         "stress --threads 0                               | --threads: 0 (expected: 1 to 1024)             | zeroheap stress",
         "stress --min-size 1M --max-size 4K               | --max-size: 4 KiB (expected: >= --min-size 1 MiB) | zeroheap stress",
         "stress --max-bytes 1M --max-size 4M              | --max-size: 4 MiB (expected: <= --max-bytes 1 MiB) | zeroheap stress",
+        "stress --max-bytes 4500K --max-size 4500K        | --max-size: 4500 KiB rounds up to its size class of 5 MiB, above --max-bytes 4500 KiB | zeroheap stress",
+        "stress --max-bytes 8K --max-size 4K              | --max-bytes: 8 KiB is below the 16 KiB slab a heap arena slices buffers of up to half a page from | zeroheap stress",
         "stress --full-check-below 4K                     | --full-check-below: 4 KiB (expected: >= 128 KiB) | zeroheap stress",
         "stress --duration forever                        | 'forever' is not a duration                    | zeroheap stress",
         "stress --inject-fault everything                 | --inject-fault                                 | zeroheap stress",
@@ -137,6 +141,15 @@ class ZeroheapCommandTest {
 
         assertThat(config).isEqualTo(new StressConfig(3, 1_500_000_000L, 64L << 20, 1024, 1L << 20, 256L << 10, 16, 42,
                 1_000_000_000L, false, FaultInjection.ACCOUNTING));
+    }
+
+    @Test
+    void shouldAcceptAMaxSizeWhoseSizeClassFitsTheBudget() {
+        StressCommand command = new StressCommand();
+        new picocli.CommandLine(command).parseArgs("--max-bytes", "5M", "--max-size", "4500K", "--min-size", "4K");
+
+        assertThat(command.config().maxByteSize()).as("4500 KiB rounds up to the 5 MiB class: exactly the budget")
+                .isEqualTo(4500L << 10);
     }
 
     private static BenchPlan benchPlan(String... args) {
