@@ -2,7 +2,8 @@
 # Builds zeroheap-core and the zeroheap command (tests skipped; ./test.sh builds and tests
 # everything, the JMH benchmarks included) and runs the main job, `zeroheap bench`: the seed's
 # allocation benchmark against zeroheap's peers, under a minute. Arguments go to
-# `zeroheap bench`, e.g. ./run.sh --full, ./run.sh --sizes 4K,1M, ./run.sh --help.
+# `zeroheap bench`, e.g. ./run.sh --full, ./run.sh --sizes 4K,1M, ./run.sh --help. The JVM gets a
+# fixed 1 GiB heap and 1 GiB of direct memory, so results do not depend on the machine's RAM.
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/env.sh
@@ -11,4 +12,4 @@ if ! "$MVN" -B -q -ntp -DskipTests -pl zeroheap-cli -am install >"$log" 2>&1; th
   cat "$log" >&2; rm -f "$log"; exit 1
 fi
 rm -f "$log"
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar zeroheap-cli/target/zeroheap.jar bench "$@"
+exec "$JAVA_HOME/bin/java" -Xmx1g -XX:MaxDirectMemorySize=1g --enable-native-access=ALL-UNNAMED -jar zeroheap-cli/target/zeroheap.jar bench "$@"
