@@ -46,7 +46,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sizes", split = ",", paramLabel = "SIZE", converter = ByteSizes.Converter.class,
             defaultValue = "4K,64K,1M,8M,32M",
             description = "Buffer sizes, comma-separated (1 B to 1 GiB; K, M, G are binary). Default: ${DEFAULT-VALUE}.")
-    List<Long> sizes;
+    List<Long> byteSizes;
 
     @Option(names = {"-a", "--allocators"}, split = ",", paramLabel = "ID", converter = AllocatorKind.Converter.class,
             description = "Allocators, comma-separated. Default: all of zeroheap-arena, zeroheap-buffer, zeroheap-sync-arena, "
@@ -138,9 +138,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (report != null && noReport) {
             throw usageError(spec, "--no-report: given with --report " + report + " (expected: one of them, not both)");
         }
-        for (long size : sizes) {
-            if (size < 1 || size > MAX_BYTE_SIZE) {
-                throw usageError(spec, "--sizes: " + ByteSizes.label(size) + " (expected: 1 B to 1 GiB)");
+        for (long byteSize : byteSizes) {
+            if (byteSize < 1 || byteSize > MAX_BYTE_SIZE) {
+                throw usageError(spec, "--sizes: " + ByteSizes.label(byteSize) + " (expected: 1 B to 1 GiB)");
             }
         }
         if (burstLength < 1 || burstLength > 4096) {
@@ -159,7 +159,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (measureNanos == 0) {
             throw usageError(spec, "--measure: 0 (expected: a positive duration)");
         }
-        return new BenchPlan(sizes.stream().distinct().toList(), kinds, choice("--regime", regime, Regime.values()),
+        return new BenchPlan(byteSizes.stream().distinct().toList(), kinds, choice("--regime", regime, Regime.values()),
                 choice("--touch", touch, TouchMode.values()), ref, burstLength,
                 nanos("--warmup", warmup, full ? 500 : 50), measureNanos, nanos("--pause", pause, full ? 20 : 5),
                 100_000_000, nanos("--jit-warmup", jitWarmup, full ? 1000 : 150));

@@ -67,14 +67,14 @@ public final class BenchTables {
         TerminalTable table = new TerminalTable("size / allocator", "ops", "p50", "p99", "p99.9", "max",
                 "ops/s", "held", "p50 vs ref");
         boolean first = true;
-        for (long size : report.plan().byteSizes()) {
+        for (long byteSize : report.plan().byteSizes()) {
             if (!first) {
                 table.blank();
             }
             first = false;
-            table.row(ByteSizes.label(size));
+            table.row(ByteSizes.label(byteSize));
             for (AllocatorKind kind : report.plan().allocators()) {
-                report.result(kind, regime, mode, size).ifPresent(r -> table.row(
+                report.result(kind, regime, mode, byteSize).ifPresent(r -> table.row(
                         "  " + kind.label(),
                         String.valueOf(r.operations()),
                         Durations.latency(r.p50Nanos()),
@@ -95,7 +95,7 @@ public final class BenchTables {
         StringBuilder out = new StringBuilder("== summary: p50 latency (ratio to " + plan.reference().label() + ")");
         List<String> header = new ArrayList<>();
         header.add("");
-        plan.byteSizes().forEach(size -> header.add(ByteSizes.label(size)));
+        plan.byteSizes().forEach(byteSize -> header.add(ByteSizes.label(byteSize)));
         for (Regime regime : plan.regimes()) {
             for (TouchMode mode : plan.touchModes()) {
                 header.set(0, regime.id() + ", " + mode.id());
@@ -103,8 +103,8 @@ public final class BenchTables {
                 for (AllocatorKind kind : plan.allocators()) {
                     List<String> row = new ArrayList<>();
                     row.add(kind.label());
-                    for (long size : plan.byteSizes()) {
-                        row.add(report.result(kind, regime, mode, size)
+                    for (long byteSize : plan.byteSizes()) {
+                        row.add(report.result(kind, regime, mode, byteSize)
                                 .map(r -> Durations.latency(r.p50Nanos()) + " (" + Numbers.ratio(report.ratio(r)) + "x)")
                                 .orElse(""));
                     }

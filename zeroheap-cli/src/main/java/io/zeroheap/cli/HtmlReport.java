@@ -116,13 +116,13 @@ public final class HtmlReport {
             List<SvgChart.Point> latencyPoints = new ArrayList<>();
             List<SvgChart.Point> ratioPoints = new ArrayList<>();
             for (int i = 0; i < plan.byteSizes().size(); i++) {
-                long size = plan.byteSizes().get(i);
-                Optional<BenchResult> result = report.result(kind, regime, mode, size);
+                long byteSize = plan.byteSizes().get(i);
+                Optional<BenchResult> result = report.result(kind, regime, mode, byteSize);
                 if (result.isEmpty()) {
                     continue;
                 }
                 BenchResult r = result.get();
-                String tooltip = kind.label() + ", " + ByteSizes.label(size) + ": p50 " + Durations.latency(r.p50Nanos(), false)
+                String tooltip = kind.label() + ", " + ByteSizes.label(byteSize) + ": p50 " + Durations.latency(r.p50Nanos(), false)
                         + ", p99 " + Durations.latency(r.p99Nanos(), false)
                         + ", p99.9 " + Durations.latency(r.p999Nanos(), false)
                         + ", max " + Durations.latency(r.maxNanos(), false);
@@ -147,10 +147,10 @@ public final class HtmlReport {
         html.append("<thead><tr><th>allocator</th><th>ops</th><th>p50</th><th>p99</th><th>p99.9</th><th>max</th>")
                 .append("<th>mean</th><th>ops/s</th><th>GB/s</th><th>held</th><th>p50 vs ")
                 .append(Xml.escape(plan.reference().label())).append("</th></tr></thead>\n<tbody>\n");
-        for (long size : plan.byteSizes()) {
-            html.append("<tr class=\"size\"><td colspan=\"11\">").append(Xml.escape(ByteSizes.label(size))).append("</td></tr>\n");
+        for (long byteSize : plan.byteSizes()) {
+            html.append("<tr class=\"size\"><td colspan=\"11\">").append(Xml.escape(ByteSizes.label(byteSize))).append("</td></tr>\n");
             for (AllocatorKind kind : plan.allocators()) {
-                report.result(kind, regime, mode, size).ifPresent(r -> row(html, report, r));
+                report.result(kind, regime, mode, byteSize).ifPresent(r -> row(html, report, r));
             }
         }
         html.append("</tbody>\n</table>\n");

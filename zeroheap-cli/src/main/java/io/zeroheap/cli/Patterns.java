@@ -42,30 +42,30 @@ final class Patterns {
 
     /** Writes {@code tag} over the checked part of {@code segment}. */
     static void write(MemorySegment segment, byte tag, long fullCheckBytes) {
-        long size = segment.byteSize();
-        if (size <= fullCheckBytes) {
+        long byteSize = segment.byteSize();
+        if (byteSize <= fullCheckBytes) {
             segment.fill(tag);
             return;
         }
         segment.asSlice(0, EDGE_BYTES).fill(tag);
-        segment.asSlice(size - EDGE_BYTES, EDGE_BYTES).fill(tag);
-        for (long page = EDGE_BYTES; page < size - EDGE_BYTES; page += PAGE_BYTES) {
-            segment.asSlice(page, Math.min(PAGE_SAMPLE_BYTES, size - EDGE_BYTES - page)).fill(tag);
+        segment.asSlice(byteSize - EDGE_BYTES, EDGE_BYTES).fill(tag);
+        for (long page = EDGE_BYTES; page < byteSize - EDGE_BYTES; page += PAGE_BYTES) {
+            segment.asSlice(page, Math.min(PAGE_SAMPLE_BYTES, byteSize - EDGE_BYTES - page)).fill(tag);
         }
     }
 
     /** The offset of the first byte in the checked part of {@code segment} that is not {@code tag}, or -1. */
     static long firstMismatch(MemorySegment segment, byte tag, long fullCheckBytes) {
-        long size = segment.byteSize();
-        if (size <= fullCheckBytes) {
-            return compare(segment, 0, size, tag);
+        long byteSize = segment.byteSize();
+        if (byteSize <= fullCheckBytes) {
+            return compare(segment, 0, byteSize, tag);
         }
         long at = compare(segment, 0, EDGE_BYTES, tag);
         if (at < 0) {
-            at = compare(segment, size - EDGE_BYTES, EDGE_BYTES, tag);
+            at = compare(segment, byteSize - EDGE_BYTES, EDGE_BYTES, tag);
         }
-        for (long page = EDGE_BYTES; at < 0 && page < size - EDGE_BYTES; page += PAGE_BYTES) {
-            at = compare(segment, page, Math.min(PAGE_SAMPLE_BYTES, size - EDGE_BYTES - page), tag);
+        for (long page = EDGE_BYTES; at < 0 && page < byteSize - EDGE_BYTES; page += PAGE_BYTES) {
+            at = compare(segment, page, Math.min(PAGE_SAMPLE_BYTES, byteSize - EDGE_BYTES - page), tag);
         }
         return at;
     }
