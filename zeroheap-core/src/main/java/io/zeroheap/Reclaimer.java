@@ -43,7 +43,11 @@ import java.util.function.LongSupplier;
  *   <li><b>Watermarks</b> ({@link PressureSource#WATERMARK}): every poll interval (250 ms by
  *       default) it reads the cgroup's limit and working set and {@code MemAvailable}; when
  *       available memory is under the low watermark (5% of the limit by default) it reclaims
- *       until it would be over the high one (10%), as kswapd does.</li>
+ *       until it would be over the high one (10%), as kswapd does. Between readings, an
+ *       allocation about to map fresh memory that would take available memory (the last reading
+ *       minus what the heaps mapped since) under the low watermark reclaims first on its own
+ *       thread ({@link PressureSource#DIRECT_RECLAIM}, the kernel's direct reclaim); a reading
+ *       older than four intervals is not trusted for that.</li>
  *   <li><b>Idle decay</b> ({@link PressureSource#IDLE_DECAY}): it ticks the heaps' idle decay
  *       (see {@link SystemHeap.Builder#idleDecay}), so an idle service goes back to its
  *       baseline footprint with no call.</li>
@@ -57,11 +61,19 @@ import java.util.function.LongSupplier;
  * A monitor that cannot start (no PSI file, no permission to arm a trigger) is reported in
  * {@link ReclaimStats#psi()} / {@link ReclaimStats#watermarks()} and the others run on.
  *
- * <p>Thread-safe: every method may be called from any thread.
+ * <p><b>Thread-safety.</b> Every method may be called from any thread. The reclaim thread
+ * alone reads the files, waits for PSI events and ticks decay; allocating threads only read
+ * the last published reading ({@link WatermarkMonitor}: one volatile record) and add to an
+ * atomic count of bytes mapped, on the miss path. Reclaims from several threads may run at
+ * once; the shrinkers sort out who frees what. Counters are per-source and synchronized.
  */
 public final class Reclaimer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Reclaimer.class.getName());
+    /** A reading older than this many poll intervals gives direct reclaim no estimate. */
+    private static final int STALE_READINGS = 4;
+    /** The longest the reclaim thread waits when nothing is due (it is woken for new work). */
+    private static final long MAX_WAIT_NANOS = 60_000_000_000L;
     private static final Object SYSTEM_LOCK = new Object();
     private static Reclaimer system;
 
@@ -124,9 +136,6 @@ public final class Reclaimer implements AutoCloseable {
             this.thread = null;
         }
     }
-
-    /** A reading older than this many poll intervals gives direct reclaim no estimate. */
-    private static final int STALE_READINGS = 4;
 
     /**
      * Arms the configured PSI file, or the cgroup's then the system's: a cgroup file that
@@ -406,8 +415,6 @@ public final class Reclaimer implements AutoCloseable {
             }
         }
     }
-
-    private static final long MAX_WAIT_NANOS = 60_000_000_000L;
 
     private void awaitPsi(PressureEvents events, int timeoutMillis) {
         try {
