@@ -20,11 +20,11 @@ final class BufferLeakTracker extends LeakTracker {
 
     BufferLeakTracker(HeapBuffer buffer, LeakDetector detector, SystemHeap heap, Chunk chunk,
                       Generation generation, long byteSize) {
-        super(buffer, detector);
-        this.heap = heap;
+        this.heap = heap; // before super(), which links the tracker: the reaper sees it complete
         this.chunk = chunk;
         this.generation = generation;
         this.byteSize = byteSize;
+        super(buffer, detector);
     }
 
     @Override

@@ -36,6 +36,11 @@ public interface Heap extends AutoCloseable {
      * ({@link WrongThreadException}), its segments die when it closes, and a second close
      * throws. This is the fast, fully safe path.
      *
+     * <p>Close the arena when done. One dropped unclosed is found only if leak detection
+     * tracks it (see {@link LeakDetection}), and then only once the arena and every segment it
+     * handed out are unreachable; an untracked one keeps its memory for good. Its segments keep
+     * its scope alive but not the arena object; keep the arena reachable while they are used.
+     *
      * @throws IllegalStateException if the heap is closed
      */
     Arena newArena();
@@ -69,6 +74,11 @@ public interface Heap extends AutoCloseable {
      * shared heap arena, and stops the heap's worker. Memory of buffers and arenas still open
      * goes straight back to the OS when they are closed. Any later use of the heap throws,
      * except {@link #stats()}, which still reports what is left.
+     * Every open shared arena that leak detection does not track (all of them with
+     * {@link LeakDetection#OFF}) is closed, dropped or not. One that it tracks is held weakly so that a leak can be found: if
+     * it was dropped unclosed while some of its segments are still reachable, it stays open
+     * and its memory goes back when leak detection finds it (once those segments are
+     * unreachable too). Open confined arenas are not closed (only their owner thread may).
      * Close a heap once other threads have stopped allocating from it: memory that an
      * allocation racing with {@code close()} maps into a pool is not given back.
      *

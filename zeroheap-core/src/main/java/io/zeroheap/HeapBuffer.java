@@ -18,9 +18,15 @@ import java.lang.ref.Reference;
  * latest when the heap's worker retires the buffer's generation (its shared scope is closed
  * before the memory is reused, so a stale segment can never see another buffer's data).
  *
- * <p>With {@link LeakDetection} on (the default), a buffer that becomes unreachable before its
- * last close is reported and its memory reclaimed as if closed; its segment then dies when the
- * generation retires. Keep the buffer reachable for as long as its segment is used.
+ * <p><b>Keep the buffer reachable for as long as its segment is used.</b> A buffer that
+ * leak detection tracks ({@link LeakDetection}: one in {@value LeakDetection#SAMPLE_INTERVAL}
+ * by default, all with {@code ALL}) and that becomes unreachable before its last close is
+ * reported and its memory reclaimed as if closed; its segment then dies when the generation
+ * retires, whoever still holds it. An untracked buffer dropped unclosed is never found: its
+ * chunk stays allocated and pins its generation (up to
+ * {@link SystemHeap.Builder#generationMaxBytes} of freed chunks) until the heap is closed;
+ * under pressure the pinned chunks' pages go back to the OS, so it costs address space rather
+ * than memory.
  *
  * <p>Thread-safe: the count changes by CAS.
  */
@@ -49,12 +55,20 @@ public final class HeapBuffer implements AutoCloseable {
         this.chunk = chunk;
         this.generation = generation;
         this.segment = segment;
-        this.leak = leaks.enabled()
+        // Last: if making the tracker throws, the caller releases the chunk (SystemHeap.allocate).
+        this.leak = leaks.shouldTrack()
                 ? new BufferLeakTracker(this, leaks, heap, chunk, generation, segment.byteSize()) : null;
     }
 
     /**
-     * Returns the buffer's memory: one contiguous segment of {@link #byteSize()} bytes.
+     * Returns the buffer's memory: one contiguous segment of {@link #byteSize()} bytes, usable
+     * from any thread until the buffer's last {@link #close()}.
+     *
+     * <p>The segment does not keep this buffer reachable: keep the buffer reachable (and
+     * unclosed) for as long as the segment is used. A tracked buffer that the GC finds
+     * unreachable is reclaimed as a leak (see {@link LeakDetection}); its segment then throws
+     * {@link IllegalStateException} once its generation retires, and never sees another
+     * buffer's data.
      *
      * @throws IllegalStateException if the buffer is closed
      */

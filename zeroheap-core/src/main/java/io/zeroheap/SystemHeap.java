@@ -27,6 +27,7 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -86,8 +87,15 @@ public final class SystemHeap implements Heap {
     private final PinnedChunkPurger pinnedPurger;
     private final Shrinkers shrinkers = new Shrinkers();
     private final List<Shrinkers.Registration> systemRegistrations = new ArrayList<>();
-    /** Weak, so that a shared arena dropped unclosed can be found by leak detection. */
-    private final Set<HeapArena> openSharedArenas = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    /**
+     * Open shared arenas that leak detection does not track: held strongly, so that close()
+     * ends them even if their user dropped them (else their memory would stay held for good).
+     */
+    private final Set<HeapArena> untrackedSharedArenas = Collections.synchronizedSet(
+            Collections.newSetFromMap(new IdentityHashMap<>()));
+    /** Open shared arenas that leak detection tracks: weak, so that one dropped unclosed can be found. */
+    private final Set<HeapArena> trackedSharedArenas = Collections.synchronizedSet(
+            Collections.newSetFromMap(new WeakHashMap<>()));
     private final LeakDetector leaks;
     private final Supplier<HeapStats> periodicStats = this::stats;
     /** Set by the builder when the heap has a JMX bean; unregistered on close. */
@@ -101,16 +109,18 @@ public final class SystemHeap implements Heap {
     /** Generations handed to retirement whose retirement has not finished; for drain(). */
     private final AtomicLong retirementsInFlight = new AtomicLong();
     private final AtomicLong syncFailedFrees = new AtomicLong();
+    /** Failures of close() steps that do not free memory (the JMX bean's removal); logged too. */
+    private final AtomicLong closeFailures = new AtomicLong();
     private volatile boolean closed;
     private final boolean refillPools;
     private final Reclaimer reclaimer;
     private volatile Shrinkers.Registration decayRegistration;
 
-    private SystemHeap(Builder builder, MemorySource source) {
+    private SystemHeap(Builder builder, MemorySource source, LeakDetector leaks) {
         this.name = builder.name;
         this.reclaimer = builder.reclaimer != null ? builder.reclaimer : Reclaimer.system();
         this.refillPools = builder.refillPools;
-        this.leaks = new LeakDetector(builder.name, builder.leakDetection);
+        this.leaks = leaks;
         long pageSize = builder.pageSize == 0 ? source.pageSize() : builder.pageSize;
         SizeClasses classes = new SizeClasses(pageSize, builder.maxClassByteSize);
         this.pools = new PoolSet(source, classes, builder.poolCapBytes, builder.maxBytes, builder.populate,
@@ -145,12 +155,7 @@ public final class SystemHeap implements Heap {
         }
     }
 
-    /**
-     * Returns a builder with the defaults documented on each setting.
-     *
-     * @throws IllegalArgumentException if the system property {@value LeakDetection#PROPERTY}
-     *                                  names no leak detection level
-     */
+    /** Returns a builder with the defaults documented on each setting. */
     public static Builder builder() {
         return new Builder();
     }
@@ -166,7 +171,18 @@ public final class SystemHeap implements Heap {
         requireValidSize(byteSize);
         Chunk chunk = allocateChunk(byteSize);
         Generation generation = generations.join(chunk.byteSize());
-        return new HeapBuffer(this, chunk, generation, generation.segment(chunk.address(), byteSize), leaks);
+        try {
+            return new HeapBuffer(this, chunk, generation, generation.segment(chunk.address(), byteSize), leaks);
+        } catch (Throwable e) {
+            // An OutOfMemoryError making the segment or the leak tracker: the chunk was taken
+            // and the generation joined, so give them back as a close would (STYLE 9).
+            try {
+                release(chunk, generation);
+            } catch (Throwable again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -179,7 +195,7 @@ public final class SystemHeap implements Heap {
     public Arena newSharedArena() {
         requireOpen();
         HeapArena arena = HeapArena.shared(supply, leaks);
-        openSharedArenas.add(arena);
+        (arena.tracked() ? trackedSharedArenas : untrackedSharedArenas).add(arena);
         return arena;
     }
 
@@ -261,17 +277,28 @@ public final class SystemHeap implements Heap {
 
     /**
      * Frees what the heap holds and ends the scopes of its buffers and shared arenas; see
-     * {@link Heap#close()}. Unregisters the heap from {@link Heaps} and {@link Shrinkers#system()},
-     * removes its JMX bean and stops its periodic JFR statistics. The heap holds its shared
-     * arenas weakly (so that leak detection can find one dropped unclosed): a shared arena that
-     * was dropped while some of its segments are still reachable is not closed here; its memory
-     * goes back to the OS when leak detection finds it, and stays held with
-     * {@link LeakDetection#OFF}.
+     * {@link Heap#close()}. Removes its JMX bean (before anything else, so a heap of the same
+     * name built right after gets its own; a failure there is logged and counted, and the close
+     * goes on), unregisters the heap from {@link Heaps} and {@link Shrinkers#system()} and stops
+     * its periodic JFR statistics. The heap holds the shared arenas that leak detection tracks
+     * weakly (so that one dropped unclosed can be found): such an arena that was dropped while
+     * some of its segments are still reachable is not closed here, and its memory goes back to
+     * the OS when leak detection finds it. Every other open shared arena is held strongly and
+     * closed here.
      */
     @Override
     public void close() {
         if (!CLOSED.compareAndSet(this, false, true)) {
             throw new IllegalStateException("heap '" + name + "': already closed");
+        }
+        if (mxBean != null) {
+            try {
+                mxBean.unregister();
+            } catch (RuntimeException e) { // the memory matters more than the bean: go on
+                closeFailures.incrementAndGet();
+                LOG.log(System.Logger.Level.WARNING, () -> "heap '" + name + "': its JMX bean "
+                        + mxBean.objectName() + " could not be removed", e);
+            }
         }
         Heaps.unregister(this);
         systemRegistrations.forEach(Shrinkers.Registration::close);
@@ -280,12 +307,12 @@ public final class SystemHeap implements Heap {
             decay.close();
         }
         HeapStatisticsPeriodic.remove(periodicStats);
-        if (mxBean != null) {
-            mxBean.unregister();
+        List<HeapArena> sharedArenas = new ArrayList<>();
+        synchronized (untrackedSharedArenas) {
+            sharedArenas.addAll(untrackedSharedArenas);
         }
-        List<HeapArena> sharedArenas;
-        synchronized (openSharedArenas) {
-            sharedArenas = List.copyOf(openSharedArenas);
+        synchronized (trackedSharedArenas) {
+            sharedArenas.addAll(trackedSharedArenas);
         }
         for (HeapArena arena : sharedArenas) {
             try {
@@ -322,6 +349,16 @@ public final class SystemHeap implements Heap {
     @Override
     public String toString() {
         return "SystemHeap[" + name + (closed ? ", closed]" : "]");
+    }
+
+    /** Returns the heap's leak detection; for tests. */
+    LeakDetector leakDetector() {
+        return leaks;
+    }
+
+    /** Returns how many close() steps that free no memory failed (logged); for tests. */
+    long closeFailures() {
+        return closeFailures.get();
     }
 
     /** Has the reclaimer tick this heap's idle decay; called by the builder. */
@@ -597,7 +634,7 @@ public final class SystemHeap implements Heap {
 
         @Override
         public void arenaClosed(HeapArena arena) {
-            openSharedArenas.remove(arena);
+            (arena.tracked() ? trackedSharedArenas : untrackedSharedArenas).remove(arena);
         }
     }
 
@@ -628,7 +665,8 @@ public final class SystemHeap implements Heap {
         private Reclaimer reclaimer;
         private MemorySource memorySource;
         private Boolean jmx;
-        private LeakDetection leakDetection = LeakDetection.fromSystemProperty();
+        /** Null: not set; build() reads the system property then. */
+        private LeakDetection leakDetection;
 
         private Builder() {
         }
@@ -833,10 +871,14 @@ public final class SystemHeap implements Heap {
 
         /**
          * Sets how the heap finds buffers and arenas dropped without being closed (default: the
-         * system property {@value LeakDetection#PROPERTY} read when this builder was made, else
-         * {@link LeakDetection#SAMPLED}). Worst-case memory: a leaked buffer or arena holds its
-         * memory until the GC finds it unreachable; with {@code OFF}, until the heap is closed
-         * (and a leaked buffer's generation pins up to {@link #generationMaxBytes} more).
+         * level the system property {@value LeakDetection#PROPERTY} names, read by
+         * {@link #build()} only when this was not called, else {@link LeakDetection#SAMPLED}).
+         * Worst-case memory: a tracked buffer or arena that leaks holds its memory until the GC
+         * finds it unreachable; an untracked one (every one with {@code OFF}, most with
+         * {@code SAMPLED}) until the heap is closed, and a leaked buffer's generation pins up to
+         * {@link #generationMaxBytes} more (whose pages pressure gives back: address space, not
+         * memory); an untracked confined arena dropped unclosed keeps its memory for good, as a
+         * JDK confined arena would.
          *
          * @throws NullPointerException if {@code leakDetection} is null
          */
@@ -866,17 +908,23 @@ public final class SystemHeap implements Heap {
          *
          * @throws IllegalArgumentException if {@code register} is on and a heap of this name is
          *                                  already registered, {@code jmx} is on and a JMX bean of
-         *                                  this name exists, or {@code pageSize} is not a
-         *                                  multiple of the OS page size
+         *                                  this name exists, {@code pageSize} is not a multiple
+         *                                  of the OS page size, or no {@link #leakDetection} level
+         *                                  was set and the system property
+         *                                  {@value LeakDetection#PROPERTY} names none
          */
         public SystemHeap build() {
+            // The property only when no level was set, so a bad value cannot break a builder that sets one.
+            LeakDetector leaks = leakDetection != null
+                    ? new LeakDetector(name, leakDetection, false)
+                    : new LeakDetector(name, LeakDetection.fromSystemProperty(), true);
             MemorySource source = memorySource != null ? memorySource
                     : portableMemory ? new ArenaMemorySource() : MemorySource.platformDefault();
             if (pageSize != 0 && pageSize % source.pageSize() != 0) {
                 throw new IllegalArgumentException("pageSize: " + pageSize + " (expected: a multiple of the OS page size "
                         + source.pageSize() + ")");
             }
-            SystemHeap heap = new SystemHeap(this, source);
+            SystemHeap heap = new SystemHeap(this, source, leaks);
             if (register) {
                 try {
                     Heaps.register(heap);

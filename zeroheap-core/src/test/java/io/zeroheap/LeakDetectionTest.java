@@ -1,6 +1,5 @@
 package io.zeroheap;
 
-import io.zeroheap.leak.LeakReaper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,13 +60,19 @@ class LeakDetectionTest {
     void stopCapturing() {
         logger.removeHandler(handler);
         logger.setUseParentHandlers(true);
-        if (heap != null && Heaps.find(heap.name()).isPresent()) {
+        if (heap != null && !heap.toString().endsWith(", closed]")) {
             heap.close();
         }
     }
 
     private SystemHeap heap(String name, LeakDetection level) {
         heap = SystemHeap.builder().name(name).leakDetection(level).build();
+        return heap;
+    }
+
+    /** A heap no system shrinker reaches, so that nothing purges pinned chunks behind the test's back. */
+    private SystemHeap unregisteredHeap(String name, LeakDetection level) {
+        heap = SystemHeap.builder().name(name).register(false).leakDetection(level).build();
         return heap;
     }
 
@@ -84,6 +89,17 @@ class LeakDetectionTest {
         }
     }
 
+    /** Runs a few more GCs, each followed by a pause for the reaper: what was not found by now is not leaked. */
+    private static void gcSeveralTimes() throws InterruptedException {
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Object lock = new Object();
+            synchronized (lock) {
+                lock.wait(20);
+            }
+        }
+    }
+
     // Allocation in their own frames, so no stale local keeps the object reachable.
     private static MemorySegment leakBufferKeepingItsSegment(Heap heap, long byteSize) {
         HeapBuffer buffer = heap.allocate(byteSize);
@@ -95,36 +111,82 @@ class LeakDetectionTest {
         heap.allocate(byteSize).segment().fill((byte) 0x5A);
     }
 
+    private static void leakRetainedBuffer(Heap heap) {
+        HeapBuffer buffer = heap.allocate(4 * KIB);
+        buffer.retain();
+        buffer.retain();
+        buffer.close(); // count 2 when dropped
+    }
+
     private static void leakArena(Arena arena) {
         arena.allocate(100).fill((byte) 1);          // sliced from a 4-page chunk
         arena.allocate(40 * KIB).fill((byte) 2);
     }
 
+    private static MemorySegment leakArenaKeepingASegment(Arena arena) {
+        arena.allocate(100).fill((byte) 1);
+        MemorySegment kept = arena.allocate(40 * KIB);
+        kept.fill((byte) 0x33);
+        return kept;
+    }
+
     @Test
-    void aDroppedBufferShouldBeReportedWithItsAllocationSiteAndItsMemoryReturned() throws Exception {
-        SystemHeap heap = heap("leak-buffer", LeakDetection.ALL);
+    void aDroppedBufferShouldBeReportedWithItsAllocationSiteAndItsMemoryRecycledOnlyOnceItsGenerationRetires()
+            throws Exception {
+        SystemHeap heap = unregisteredHeap("leak-buffer", LeakDetection.ALL);
+        HeapBuffer keeper = heap.allocate(64 * KIB); // a live buffer of the same generation
         MemorySegment stale = leakBufferKeepingItsSegment(heap, 64 * KIB);
         gcUntil(() -> heap.stats().leakedBuffers() == 1);
 
         assertThat(reports).singleElement().satisfies(record -> {
             assertThat(record.getLevel()).isEqualTo(Level.WARNING);
-            assertThat(record.getMessage()).contains("LEAK", "HeapBuffer of 65536 bytes", "'leak-buffer'", "64.0 KiB");
+            assertThat(record.getMessage()).contains("LEAK", "HeapBuffer of 65536 bytes", "'leak-buffer'", "64.0 KiB")
+                    .doesNotContain("sampled");
             assertThat(record.getThrown()).isNotNull();
             assertThat(record.getThrown().getStackTrace())
                     .anyMatch(frame -> frame.getMethodName().equals("leakBufferKeepingItsSegment"));
         });
+        heap.drain();
+        // Rule 2: the generation has a live buffer, so the leaked chunk is not recycled: the
+        // stale segment still works and still reads its own data, and new memory is elsewhere.
+        assertThat(Zero.firstNot(stale, (byte) 0x5A)).isEqualTo(-1);
+        try (HeapBuffer other = heap.allocate(64 * KIB)) {
+            assertThat(other.segment().address()).isNotEqualTo(stale.address());
+            assertThat(Zero.firstNonZero(other.segment())).isEqualTo(-1);
+        }
+        assertThat(Zero.firstNot(stale, (byte) 0x5A)).isEqualTo(-1);
+
+        keeper.close(); // the generation's last live buffer: it retires
         heap.drain();
         HeapStats stats = heap.stats();
         assertThat(stats.allocatedBytes()).isZero();
         assertThat(stats.pooledBytes()).isEqualTo(stats.reservedBytes()).isPositive();
         assertThat(stats.leakedBytes()).isEqualTo(64 * KIB);
         Zero.assertBalanced(stats);
-        // Rule 2: the leaked buffer's segment died with its generation before its memory was reused.
+        // The leaked buffer's segment died with its generation before its memory was reused.
         assertThatThrownBy(() -> stale.get(ValueLayout.JAVA_BYTE, 0)).isInstanceOf(IllegalStateException.class);
         try (HeapBuffer again = heap.allocate(64 * KIB)) {
             assertThat(Zero.firstNonZero(again.segment())).isEqualTo(-1);
-            assertThat(heap.stats().poolHits()).isEqualTo(1);
         }
+        assertThat(heap.leakDetector().openTrackedObjects()).isZero();
+    }
+
+    @Test
+    void aBufferRetainedAndDroppedShouldBeReclaimedExactlyOnce() throws Exception {
+        SystemHeap heap = heap("leak-retained", LeakDetection.ALL);
+        leakRetainedBuffer(heap);
+        gcUntil(() -> heap.stats().leakedBuffers() == 1);
+        gcSeveralTimes();
+        heap.drain();
+        HeapStats stats = heap.stats();
+        assertThat(stats.leakedBuffers()).isOne();
+        assertThat(stats.leakedBytes()).isEqualTo(4 * KIB);
+        assertThat(stats.allocatedBytes()).isZero();
+        assertThat(stats.pendingBytes()).isZero();
+        assertThat(stats.pooledBytes()).isEqualTo(stats.reservedBytes()); // a second release would unbalance this
+        Zero.assertBalanced(stats);
+        assertThat(reports).hasSize(1);
+        assertThat(heap.leakDetector().openTrackedObjects()).isZero();
     }
 
     @Test
@@ -141,8 +203,27 @@ class LeakDetectionTest {
     }
 
     @Test
+    void aDroppedArenaShouldNotBeReclaimedWhileOneOfItsSegmentsIsReachable() throws Exception {
+        SystemHeap heap = heap("leak-arena-segment", LeakDetection.ALL);
+        MemorySegment kept = leakArenaKeepingASegment(heap.newArena());
+        // A leaked marker buffer proves that GCs ran and the reaper took what they found.
+        leakBuffer(heap, 4 * KIB);
+        gcUntil(() -> heap.stats().leakedBuffers() == 1);
+        gcSeveralTimes();
+        assertThat(heap.stats().leakedArenas()).isZero();
+        assertThat(Zero.firstNot(kept, (byte) 0x33)).as("the segment still has its memory and data").isEqualTo(-1);
+        assertThat(heap.stats().allocatedBytes()).isEqualTo(16 * KIB + 40 * KIB);
+
+        kept = null; // now the arena's scope is unreachable
+        gcUntil(() -> heap.stats().leakedArenas() == 1);
+        heap.drain();
+        assertThat(heap.stats().allocatedBytes()).isZero();
+        Zero.assertBalanced(heap.stats());
+    }
+
+    @Test
     void aDroppedSharedArenaShouldBeFoundAndTheHeapShouldStillClose() throws Exception {
-        SystemHeap heap = heap("leak-shared", LeakDetection.SAMPLED);
+        SystemHeap heap = heap("leak-shared", LeakDetection.ALL);
         leakArena(heap.newSharedArena());
         gcUntil(() -> heap.stats().leakedArenas() == 1);
         assertThat(reports).singleElement().satisfies(record ->
@@ -150,12 +231,27 @@ class LeakDetectionTest {
         heap.drain();
         assertThat(heap.stats().allocatedBytes()).isZero();
         heap.close();
+        assertThat(heap.stats().reservedBytes()).isZero();
+    }
+
+    @Test
+    void offShouldStillFreeADroppedSharedArenaWhenTheHeapCloses() throws Exception {
+        SystemHeap heap = heap("leak-off-shared", LeakDetection.OFF);
+        leakArena(heap.newSharedArena());
+        gcSeveralTimes(); // the heap holds it strongly: it is not lost to the GC
+        assertThat(heap.stats().allocatedBytes()).isEqualTo(16 * KIB + 40 * KIB);
+        heap.close();
+        HeapStats stats = heap.stats();
+        assertThat(stats.allocatedBytes()).isZero();
+        assertThat(stats.pendingBytes()).isZero();
+        assertThat(stats.reservedBytes()).isZero();
+        Zero.assertBalanced(stats);
+        assertThat(stats.leakedArenas()).isZero();
     }
 
     @Test
     void closedBuffersAndArenasShouldNeverBeReported() throws Exception {
         SystemHeap heap = heap("leak-none", LeakDetection.ALL);
-        long trackersBefore = LeakReaper.liveTrackers();
         for (int i = 0; i < 200; i++) {
             HeapBuffer buffer = heap.allocate(4 * KIB);
             buffer.retain();
@@ -168,39 +264,113 @@ class LeakDetectionTest {
         Arena shared = heap.newSharedArena();
         shared.allocate(8 * KIB);
         shared.close();
-        assertThat(LeakReaper.liveTrackers()).isEqualTo(trackersBefore);
+        assertThat(heap.leakDetector().trackedObjects()).isEqualTo(401);
+        assertThat(heap.leakDetector().openTrackedObjects()).isZero();
         // A leak of a marker buffer proves the GC and the reaper ran; nothing else may show up.
         leakBuffer(heap, 4 * KIB);
         gcUntil(() -> heap.stats().leakedBuffers() == 1);
+        gcSeveralTimes();
         assertThat(reports).hasSize(1);
+        assertThat(heap.stats().leakedBuffers()).isOne();
         assertThat(heap.stats().leakedArenas()).isZero();
+        assertThat(heap.leakDetector().openTrackedObjects()).isZero();
         heap.drain();
         assertThat(heap.stats().allocatedBytes()).isZero();
     }
 
     @Test
-    void sampledLevelShouldSayHowToGetTheAllocationSiteWhenItHasNone() throws Exception {
-        SystemHeap heap = heap("leak-sampled", LeakDetection.SAMPLED);
-        for (int i = 0; i < 16; i++) {
-            leakBuffer(heap, 4 * KIB);
+    void sampledShouldTrackAboutOneAllocationIn128() {
+        SystemHeap heap = heap("leak-sampling", LeakDetection.SAMPLED);
+        int allocations = 100 * LeakDetection.SAMPLE_INTERVAL;
+        for (int i = 0; i < allocations / 2; i++) {
+            heap.allocate(4 * KIB).close();
+            try (Arena arena = heap.newArena()) {
+                arena.allocate(100);
+            }
         }
-        gcUntil(() -> heap.stats().leakedBuffers() == 16);
-        assertThat(reports).hasSize(16).anySatisfy(record -> {
-            assertThat(record.getThrown()).isNull();
-            assertThat(record.getMessage()).contains("one allocation in 128", "-Dio.zeroheap.leakDetection=all");
+        // Binomial(12800, 1/128): mean 100, standard deviation 10; this band is 6 of them wide.
+        assertThat(heap.leakDetector().trackedObjects()).isBetween(40L, 200L);
+        assertThat(heap.leakDetector().openTrackedObjects()).isZero();
+    }
+
+    @Test
+    void aSampledLeakShouldBeReportedWithItsStackTraceAndSayHowToTrackEveryAllocation() throws Exception {
+        SystemHeap heap = heap("leak-sampled", LeakDetection.SAMPLED);
+        long leaked = leakUntilOneIsTracked(heap);
+        gcUntil(() -> heap.stats().leakedBuffers() == heap.leakDetector().trackedObjects());
+        assertThat(leaked).isGreaterThanOrEqualTo(heap.stats().leakedBuffers());
+        assertThat(reports).isNotEmpty().allSatisfy(record -> {
+            assertThat(record.getThrown()).isNotNull();
+            assertThat(record.getMessage()).contains("one allocation in 128", "leakDetection(LeakDetection.ALL)")
+                    .doesNotContain("-D" + LeakDetection.PROPERTY);
         });
+    }
+
+    @Test
+    void aLevelFromTheSystemPropertyShouldBeNamedInTheReport() throws Exception {
+        String before = System.getProperty(LeakDetection.PROPERTY);
+        try {
+            System.setProperty(LeakDetection.PROPERTY, "sampled");
+            heap = SystemHeap.builder().name("leak-property").build();
+        } finally {
+            restoreProperty(before);
+        }
+        SystemHeap heap = this.heap;
+        assertThat(heap.stats().leakDetection()).isEqualTo(LeakDetection.SAMPLED);
+        leakUntilOneIsTracked(heap);
+        gcUntil(() -> heap.stats().leakedBuffers() == heap.leakDetector().trackedObjects());
+        assertThat(reports).isNotEmpty().allSatisfy(record ->
+                assertThat(record.getMessage()).contains("run with -D" + LeakDetection.PROPERTY + "=all"));
+    }
+
+    /** Leaks buffers until one is tracked; returns how many. Their generations stay pinned until the heap closes. */
+    private static long leakUntilOneIsTracked(SystemHeap heap) {
+        long leaked = 0;
+        while (heap.leakDetector().trackedObjects() == 0) {
+            assertThat(leaked).as("one in 128 tracked; 10000 untracked in a row has odds e^-78").isLessThan(10_000);
+            leakBuffer(heap, 4 * KIB);
+            leaked++;
+        }
+        return leaked;
+    }
+
+    private static void restoreProperty(String before) {
+        if (before != null) {
+            System.setProperty(LeakDetection.PROPERTY, before);
+        } else {
+            System.clearProperty(LeakDetection.PROPERTY);
+        }
     }
 
     @Test
     void offShouldTrackNothing() {
         SystemHeap heap = heap("leak-off", LeakDetection.OFF);
-        long trackersBefore = LeakReaper.liveTrackers();
         HeapBuffer buffer = heap.allocate(4 * KIB);
         Arena arena = heap.newArena();
-        assertThat(LeakReaper.liveTrackers()).isEqualTo(trackersBefore);
+        Arena shared = heap.newSharedArena();
+        assertThat(heap.leakDetector().trackedObjects()).isZero();
         assertThat(heap.stats().leakDetection()).isEqualTo(LeakDetection.OFF);
+        shared.close();
         arena.close();
         buffer.close();
+    }
+
+    @Test
+    void aBadPropertyShouldFailOnlyABuildThatReadsIt() {
+        String before = System.getProperty(LeakDetection.PROPERTY);
+        try {
+            System.setProperty(LeakDetection.PROPERTY, "paranoid");
+            SystemHeap.Builder builder = SystemHeap.builder().name("leak-bad-property").register(false);
+            try (SystemHeap explicit = builder.leakDetection(LeakDetection.OFF).build()) {
+                assertThat(explicit.stats().leakDetection()).isEqualTo(LeakDetection.OFF);
+            }
+            assertThatThrownBy(() -> SystemHeap.builder().name("leak-bad-property").register(false).build())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("paranoid");
+            assertThat(Heaps.find("leak-bad-property")).isEmpty();
+        } finally {
+            restoreProperty(before);
+        }
     }
 
     @Test
@@ -219,9 +389,7 @@ class LeakDetectionTest {
             System.clearProperty(LeakDetection.PROPERTY);
             assertThat(LeakDetection.fromSystemProperty()).isEqualTo(LeakDetection.SAMPLED);
         } finally {
-            if (before != null) {
-                System.setProperty(LeakDetection.PROPERTY, before);
-            }
+            restoreProperty(before);
         }
     }
 }

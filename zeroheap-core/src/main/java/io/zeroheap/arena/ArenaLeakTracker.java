@@ -20,10 +20,10 @@ final class ArenaLeakTracker extends LeakTracker {
 
     ArenaLeakTracker(MemorySegment.Scope scope, LeakDetector detector, ArenaChunks chunks, ChunkSupply heap,
                      boolean shared) {
-        super(scope, detector);
-        this.chunks = chunks;
+        this.chunks = chunks; // before super(), which links the tracker: the reaper sees it complete
         this.heap = heap;
         this.shared = shared;
+        super(scope, detector);
     }
 
     @Override

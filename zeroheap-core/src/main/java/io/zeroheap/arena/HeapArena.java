@@ -18,8 +18,10 @@ import java.lang.ref.Reference;
  * pages; larger ones get a chunk of their own. Alignment up to the page
  * size is supported.
  *
- * <p>With leak detection, an arena whose scope becomes unreachable (the arena and all its
- * segments are) without a close has its chunks handed back by its {@link ArenaLeakTracker}.
+ * <p>When leak detection tracks it, an arena whose scope becomes unreachable (the arena and
+ * all its segments are) without a close has its chunks handed back by its
+ * {@link ArenaLeakTracker}. An untracked arena dropped unclosed keeps its chunks until the heap
+ * is closed (a confined one: for good, as no other thread may close its scope).
  *
  * <p>Thread-safety: a confined arena is used by its owner thread only (others get
  * {@link WrongThreadException}); a shared arena serialises allocation and close on its monitor.
@@ -47,7 +49,13 @@ public final class HeapArena implements Arena {
         this.owner = owner;
         this.pageSize = heap.maxAlignment();
         this.sliceLimit = pageSize / 2;
-        this.leak = leaks.enabled() ? new ArenaLeakTracker(scope.scope(), leaks, chunks, heap, owner == null) : null;
+        this.leak = leaks.shouldTrack()
+                ? new ArenaLeakTracker(scope.scope(), leaks, chunks, heap, owner == null) : null;
+    }
+
+    /** Returns whether leak detection tracks this arena. */
+    public boolean tracked() {
+        return leak != null;
     }
 
     /** Returns a confined heap arena owned by the calling thread, tracked by {@code leaks}. */

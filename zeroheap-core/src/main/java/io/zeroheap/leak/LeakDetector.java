@@ -3,16 +3,16 @@ package io.zeroheap.leak;
 import io.zeroheap.LeakDetection;
 import io.zeroheap.util.ByteSizes;
 
-import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One heap's leak detection: its level, the allocation-site sampling, the leak counts and the
+ * One heap's leak detection: its level, which allocations are tracked, the counts and the
  * report. Reports go to {@link System.Logger} {@value LeakDetection#LOGGER_NAME} at
- * {@code WARNING}, with the allocation site as the thrown argument when one was captured.
+ * {@code WARNING}, with the allocation site as the thrown argument.
  *
- * <p>Thread-safe: counters are atomic; sampling uses {@link ThreadLocalRandom}.
+ * <p>Thread-safe: counters are atomic (touched only for tracked objects); sampling draws from
+ * {@link ThreadLocalRandom}, which lives in the calling {@link Thread} (no thread-local lookup).
  */
 public final class LeakDetector {
 
@@ -20,6 +20,9 @@ public final class LeakDetector {
 
     private final String heapName;
     private final LeakDetection level;
+    private final boolean levelFromProperty;
+    private final AtomicLong trackedObjects = new AtomicLong();
+    private final AtomicLong closedTrackers = new AtomicLong();
     private final AtomicLong leakedBuffers = new AtomicLong();
     private final AtomicLong leakedArenas = new AtomicLong();
     private final AtomicLong leakedBytes = new AtomicLong();
@@ -27,12 +30,15 @@ public final class LeakDetector {
     /**
      * Leak detection for one heap.
      *
-     * @param heapName the heap's name, for reports
-     * @param level    how much to track
+     * @param heapName          the heap's name, for reports
+     * @param level             how much to track
+     * @param levelFromProperty whether the level came from {@value LeakDetection#PROPERTY} or
+     *                          the default (the report then says how to change it there)
      */
-    public LeakDetector(String heapName, LeakDetection level) {
+    public LeakDetector(String heapName, LeakDetection level, boolean levelFromProperty) {
         this.heapName = heapName;
         this.level = level;
+        this.levelFromProperty = levelFromProperty;
     }
 
     /** Returns the level. */
@@ -40,9 +46,27 @@ public final class LeakDetector {
         return level;
     }
 
-    /** Returns whether objects are tracked at all (any level but {@code OFF}). */
-    public boolean enabled() {
-        return level != LeakDetection.OFF;
+    /**
+     * Returns whether to track the object being allocated: never when {@code OFF}, one time in
+     * {@value LeakDetection#SAMPLE_INTERVAL} at random when {@code SAMPLED}, always when
+     * {@code ALL}. Any thread.
+     */
+    public boolean shouldTrack() {
+        return switch (level) {
+            case OFF -> false;
+            case SAMPLED -> ThreadLocalRandom.current().nextInt(LeakDetection.SAMPLE_INTERVAL) == 0;
+            case ALL -> true;
+        };
+    }
+
+    /** Returns how many objects were tracked since the heap was built. */
+    public long trackedObjects() {
+        return trackedObjects.get();
+    }
+
+    /** Returns how many tracked objects are neither closed nor found leaked (a report may be in flight). */
+    public long openTrackedObjects() {
+        return trackedObjects.get() - closedTrackers.get() - leakedBuffers.get() - leakedArenas.get();
     }
 
     /** Returns the count of leaked buffers found. */
@@ -60,14 +84,14 @@ public final class LeakDetector {
         return leakedBytes.get();
     }
 
-    /** Returns a captured allocation site, or null when the level does not sample this one. */
-    Throwable captureAllocationSite() {
-        return switch (level) {
-            case OFF -> null;
-            case SAMPLED -> ThreadLocalRandom.current().nextInt(LeakDetection.SAMPLE_INTERVAL) == 0
-                    ? new AllocationSite() : null;
-            case ALL -> new AllocationSite();
-        };
+    /** A tracker was made and linked. */
+    void tracked() {
+        trackedObjects.incrementAndGet();
+    }
+
+    /** A tracker was closed by its owner. */
+    void closed() {
+        closedTrackers.incrementAndGet();
     }
 
     /** Logs the leak, then counts it (so a count seen means its report was made), even if logging throws. */
@@ -81,23 +105,19 @@ public final class LeakDetector {
     }
 
     private void log(LeakTracker tracker, String what, long byteSize) {
-        Throwable site = tracker.allocationSite();
         String message = "LEAK: " + what + " from heap '" + heapName
                 + "' became unreachable without being closed; its " + ByteSizes.format(byteSize)
-                + " went back to the heap. "
-                + (site != null ? "Allocated at the stack trace below."
-                : "Allocation site not recorded (leak detection " + level.name().toLowerCase(Locale.ROOT)
-                + (level == LeakDetection.SAMPLED ? ": one allocation in " + LeakDetection.SAMPLE_INTERVAL
-                + " records it; run with -D" + LeakDetection.PROPERTY + "=all to record every one)" : ")"));
-        if (site != null) {
-            LOG.log(System.Logger.Level.WARNING, message, site);
-        } else {
-            LOG.log(System.Logger.Level.WARNING, message);
-        }
+                + " went back to the heap. Allocated at the stack trace below."
+                + (level == LeakDetection.SAMPLED ? " Leak detection is sampled (one allocation in "
+                + LeakDetection.SAMPLE_INTERVAL + " is tracked), so more leaks may have gone unnoticed; "
+                + (levelFromProperty ? "run with -D" + LeakDetection.PROPERTY + "=all"
+                : "build the heap with leakDetection(LeakDetection.ALL)")
+                + " to track every allocation." : "");
+        LOG.log(System.Logger.Level.WARNING, message, tracker.allocationSite());
     }
 
     /** Where a tracked object was allocated; only its stack trace matters. */
-    private static final class AllocationSite extends Throwable {
+    static final class AllocationSite extends Throwable {
         private static final long serialVersionUID = 1L;
 
         AllocationSite() {

@@ -25,7 +25,9 @@ public abstract class LeakTracker extends PhantomReference<Object> {
 
     /**
      * Starts tracking {@code referent}: the memory is reclaimed if it becomes unreachable
-     * before {@link #close()}. Captures the allocation site if the detector's level says so.
+     * before {@link #close()}. Captures the allocation site. Make one only when
+     * {@link LeakDetector#shouldTrack()} said so. If this throws (an {@link OutOfMemoryError}),
+     * nothing is tracked: the caller frees what it took.
      *
      * @param referent the object whose unreachability means a leak; the subclass must not
      *                 reference it, directly or not
@@ -33,8 +35,11 @@ public abstract class LeakTracker extends PhantomReference<Object> {
     protected LeakTracker(Object referent, LeakDetector detector) {
         super(referent, LeakReaper.queue());
         this.detector = detector;
-        this.allocationSite = detector.captureAllocationSite();
+        this.allocationSite = new LeakDetector.AllocationSite();
+        // Last: once linked, the tracker is reachable and may be enqueued. Unlinked (this threw
+        // before), it is unreachable itself, so the GC never enqueues it.
         this.block = LeakReaper.link(this);
+        detector.tracked();
     }
 
     /**
@@ -45,6 +50,7 @@ public abstract class LeakTracker extends PhantomReference<Object> {
     public final void close() {
         clear();
         LeakReaper.unlink(this);
+        detector.closed();
     }
 
     /** Called by the reaper once the GC found the referent dead and uncleared: frees and reports. */
@@ -55,7 +61,7 @@ public abstract class LeakTracker extends PhantomReference<Object> {
         detector.report(this, what, byteSize);
     }
 
-    /** Returns the allocation site captured when tracking began, or null if it was not sampled. */
+    /** Returns the allocation site captured when tracking began. */
     final Throwable allocationSite() {
         return allocationSite;
     }
