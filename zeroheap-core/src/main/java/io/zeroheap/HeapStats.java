@@ -12,6 +12,11 @@ import java.util.OptionalInt;
  * {@code allocatedBytes + pooledBytes + pendingBytes == reservedBytes} holds in every snapshot
  * (DESIGN rule 3); event counters are exact totals.
  *
+ * <p>Until zeroheap 1.0 this record may gain components (as the leak counts were added): code
+ * that calls its canonical constructor or deconstructs it with a record pattern may need a
+ * change, and a binary compiled against one version may not link against the next. Read it
+ * through its accessors.
+ *
  * @param heapName           the heap's name
  * @param memorySource       where its memory comes from ({@code mmap} or {@code arena})
  * @param deferredFree       whether frees are deferred to a worker (false: done on the caller)

@@ -57,6 +57,24 @@ class HeapMXBeanTest {
     }
 
     @Test
+    void aHeapBuiltUnderTheNameOfAClosedOneShouldGetItsOwnBean() throws Exception {
+        ObjectName name = new ObjectName("io.zeroheap:type=Heap,name=jmx-again");
+        SystemHeap first = SystemHeap.builder().name("jmx-again").leakDetection(LeakDetection.OFF).build();
+        first.allocate(MIB).close();
+        first.close();
+        assertThat(first.closeFailures()).isZero();
+        try (SystemHeap second = SystemHeap.builder().name("jmx-again").leakDetection(LeakDetection.ALL).build();
+             HeapBuffer buffer = second.allocate(2 * MIB)) {
+            assertThat(server.isRegistered(name)).isTrue();
+            assertThat(server.getAttribute(name, "LeakDetection")).isEqualTo("ALL");
+            assertThat(server.getAttribute(name, "AllocatedBytes")).isEqualTo(2 * MIB);
+            assertThat(server.getAttribute(name, "PoolMisses")).isEqualTo(1L);
+            assertThat(buffer.refCount()).isOne();
+        }
+        assertThat(server.isRegistered(name)).isFalse();
+    }
+
+    @Test
     void aNameWithSpecialCharactersShouldBeQuoted() throws Exception {
         try (SystemHeap heap = SystemHeap.builder().name("cam,era=1:\"x\"").build()) {
             ObjectName name = new ObjectName("io.zeroheap:type=Heap,name=" + ObjectName.quote("cam,era=1:\"x\""));
