@@ -859,8 +859,11 @@ public final class SystemHeap implements Heap {
          * Sets whether the heap registers a JMX bean ({@link HeapMXBean}) on the platform MBean
          * server as {@code io.zeroheap:type=Heap,name=<name>} until it is closed (default: on
          * when the heap is {@linkplain #register registered}, whose names are unique; off
-         * otherwise). The first bean also starts the platform MBean server if nothing has
-         * (100-150 ms here). When on by default, a bean that cannot be registered (its name is
+         * otherwise). The first bean also starts the platform MBean server if nothing has: a
+         * one-time cost, measured here in a fresh JVM (2026-11-25) as 70-110 ms more for the
+         * first heap (the first {@link Heaps#system()} took 260-320 ms, a first heap built
+         * with {@code jmx(false)} 190-210 ms; {@code getPlatformMBeanServer()} alone
+         * 120-130 ms); nothing once the server runs. When on by default, a bean that cannot be registered (its name is
          * taken, e.g. by another copy of zeroheap in the JVM) is logged and the heap is built
          * without it; when set explicitly, {@link #build()} throws instead.
          */

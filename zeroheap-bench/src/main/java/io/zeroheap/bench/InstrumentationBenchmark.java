@@ -40,14 +40,18 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@code arena}: {@code heap.newArena()}, {@code allocate(size, 4096)}, {@code close()}.
- *       With leak detection the arena registers a tracker on its scope and unregisters it on
- *       close.</li>
- *   <li>{@code buffer}: {@code heap.allocate(size)}, {@code segment()}, {@code close()}. With
- *       leak detection the buffer registers a tracker and unregisters it on its last close.</li>
+ *       A tracked arena registers a tracker on its scope, with its allocation stack trace, and
+ *       unregisters it on close.</li>
+ *   <li>{@code buffer}: {@code heap.allocate(size)}, {@code segment()}, {@code close()}. A
+ *       tracked buffer registers a tracker, with its allocation stack trace, and unregisters it
+ *       on its last close.</li>
  * </ul>
+ * {@code SAMPLED} tracks one allocation in 128 (every other one costs a random draw),
+ * {@code ALL} every one.
  *
  * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -jar zeroheap-bench/target/benchmarks.jar
- * InstrumentationBenchmark -f 1 -wi 2 -w 1s -i 3 -r 1s} (2 methods x 2 sizes x 2 x 3 = 24 forks).
+ * InstrumentationBenchmark -f 1 -wi 2 -w 1s -i 3 -r 1s} (2 methods x 2 sizes x 2 x 3 = 24 forks);
+ * for firmer 4 KiB leak-detection rows add {@code -p size=4096 -p jfr=off -f 2 -wi 3 -i 6}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
