@@ -3,7 +3,9 @@
  * unreachable without being closed, reclaiming their memory through the heap's normal free
  * path, and reporting them. Not exported.
  *
- * <p>Design: each tracked object gets one {@link io.zeroheap.leak.LeakTracker}, a phantom
+ * <p>Design: {@link io.zeroheap.leak.LeakDetector#shouldTrack()} picks the allocations to
+ * track (none, one in 128 at random, or all). Each tracked object gets one
+ * {@link io.zeroheap.leak.LeakTracker}, with its allocation stack trace, a phantom
  * reference that holds what is needed to free the object's memory but never the object
  * itself. Trackers are kept reachable in per-thread blocks of slots (no lock or atomic on the
  * allocating thread; see {@link io.zeroheap.leak.LeakReaper}). A normal close clears the
