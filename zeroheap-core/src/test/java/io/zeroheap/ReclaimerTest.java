@@ -37,7 +37,7 @@ class ReclaimerTest {
     void aReadingUnderTheLowWatermarkShouldReclaimUpToTheHighOne() throws IOException {
         Path meminfo = meminfo(1000 * MIB, 30 * MIB);
         Shrinkers shrinkers = new Shrinkers();
-        RecordingShrinker shrinker = new RecordingShrinker(0, 1_000_000);
+        FakeShrinker shrinker = new FakeShrinker("fake", 0, 1_000_000, 1);
         shrinkers.register(shrinker);
         Reclaimer reclaimer = stoppedReclaimer(shrinkers, meminfo);
 
@@ -62,7 +62,7 @@ class ReclaimerTest {
     void aReadingShouldWaitForThePollInterval() throws IOException {
         Path meminfo = meminfo(1000 * MIB, 10 * MIB);
         Shrinkers shrinkers = new Shrinkers();
-        RecordingShrinker shrinker = new RecordingShrinker(0, 0);
+        FakeShrinker shrinker = new FakeShrinker("fake", 0, 0, 1);
         shrinkers.register(shrinker);
         Reclaimer reclaimer = stoppedReclaimer(shrinkers, meminfo);
 
@@ -89,7 +89,7 @@ class ReclaimerTest {
         Files.writeString(cgroup.resolve("memory.limit_in_bytes"), 200 * MIB + "\n");
         Files.writeString(cgroup.resolve("memory.usage_in_bytes"), 195 * MIB + "\n");
         Shrinkers shrinkers = new Shrinkers();
-        RecordingShrinker shrinker = new RecordingShrinker(0, 0);
+        FakeShrinker shrinker = new FakeShrinker("fake", 0, 0, 1);
         shrinkers.register(shrinker);
         Reclaimer reclaimer = Reclaimer.builder().shrinkers(shrinkers).psi(false)
                 .procMeminfo(meminfo(24_000 * MIB, 20_000 * MIB)).cgroup(cgroup, false).pageSize(PAGE)
@@ -105,8 +105,8 @@ class ReclaimerTest {
     @Test
     void aPsiEventShouldAskEveryShrinkerForEverythingPendingFirst() {
         Shrinkers shrinkers = new Shrinkers();
-        RecordingShrinker pools = new RecordingShrinker(Shrinker.DEFAULT_SEEKS, 300);
-        RecordingShrinker pending = new RecordingShrinker(0, 200);
+        FakeShrinker pools = new FakeShrinker("fake", Shrinker.DEFAULT_SEEKS, 300, 1);
+        FakeShrinker pending = new FakeShrinker("fake", 0, 200, 1);
         shrinkers.register(pools);
         shrinkers.register(pending);
         Reclaimer reclaimer = Reclaimer.builder().shrinkers(shrinkers).psi(false).watermarks(false)
@@ -114,7 +114,7 @@ class ReclaimerTest {
 
         reclaimer.onPsiEvent(clock.get());
 
-        assertThat(pending.order).isLessThan(pools.order);
+        assertThat(pending.lastScan).isLessThan(pools.lastScan);
         ReclaimStats.SourceStats psi = reclaimer.stats().source(PressureSource.PSI);
         assertThat(psi.signals()).isOne();
         assertThat(psi.pagesAsked()).isEqualTo(500);
@@ -124,7 +124,7 @@ class ReclaimerTest {
     @Test
     void aPsiEventShouldWakeTheReclaimThreadAndBeAnswered() throws InterruptedException {
         Shrinkers shrinkers = new Shrinkers();
-        RecordingShrinker pending = new RecordingShrinker(0, 64);
+        FakeShrinker pending = new FakeShrinker("fake", 0, 64, 1);
         shrinkers.register(pending);
         FakeEvents events = new FakeEvents();
         try (Reclaimer reclaimer = Reclaimer.builder().shrinkers(shrinkers).watermarks(false).psiEvents(events)
@@ -334,7 +334,7 @@ class ReclaimerTest {
     @Test
     void shrinkAllShouldBeRecordedAsManual() {
         Shrinkers shrinkers = new Shrinkers();
-        shrinkers.register(new RecordingShrinker(0, 42));
+        shrinkers.register(new FakeShrinker("fake", 0, 42, 1));
         Reclaimer reclaimer = Reclaimer.builder().shrinkers(shrinkers).psi(false).watermarks(false).buildStopped();
 
         assertThat(reclaimer.shrinkAll()).isEqualTo(42);
@@ -479,39 +479,6 @@ class ReclaimerTest {
     private static Thread threadNamed(String name) {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst()
                 .orElse(null);
-    }
-
-    /** A shrinker that holds {@code pages} and records what it is asked and when. */
-    private static final class RecordingShrinker implements Shrinker {
-        private static final AtomicInteger CALLS = new AtomicInteger();
-        final List<Long> asked = new ArrayList<>();
-        final int seeks;
-        long pages;
-        int order = -1;
-
-        RecordingShrinker(int seeks, long pages) {
-            this.seeks = seeks;
-            this.pages = pages;
-        }
-
-        @Override
-        public long count() {
-            return pages;
-        }
-
-        @Override
-        public long scan(long nrToScan) {
-            asked.add(nrToScan);
-            order = CALLS.incrementAndGet();
-            long freed = Math.min(pages, nrToScan);
-            pages -= freed;
-            return freed;
-        }
-
-        @Override
-        public int seeks() {
-            return seeks;
-        }
     }
 
     /** The platform's memory source, refusing the first {@code refusals} mappings as ENOMEM would. */

@@ -2,56 +2,10 @@ package io.zeroheap;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ShrinkersTest {
-
-    /** A shrinker with a fixed number of pages, freed in units of {@code unit} pages. */
-    private static final class FakeShrinker implements Shrinker {
-        final String name;
-        final int seeks;
-        final long unit;
-        long pages;
-        final List<Long> asked = new ArrayList<>();
-
-        FakeShrinker(String name, int seeks, long pages, long unit) {
-            this.name = name;
-            this.seeks = seeks;
-            this.pages = pages;
-            this.unit = unit;
-        }
-
-        @Override
-        public long count() {
-            return pages;
-        }
-
-        @Override
-        public long scan(long nrToScan) {
-            asked.add(nrToScan);
-            long freed = 0;
-            while (freed < nrToScan && pages > 0) {
-                long step = Math.min(unit, pages);
-                pages -= step;
-                freed += step;
-            }
-            return freed;
-        }
-
-        @Override
-        public int seeks() {
-            return seeks;
-        }
-
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
 
     private final Shrinkers shrinkers = new Shrinkers();
 
