@@ -1,17 +1,12 @@
 package io.zeroheap;
 
+import io.zeroheap.free.FreeWorker;
 import io.zeroheap.observe.DeferredFreeBatchEvent;
 import io.zeroheap.observe.Events;
-import io.zeroheap.os.NativeThreads;
 import io.zeroheap.util.Checks;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.OptionalInt;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -35,8 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       reverses it onto the queue, and pops one item. The lock is never held while a free
  *       action runs, and the item's completion is booked in the same lock section that takes
  *       the next one.</li>
- *   <li><b>Wake-up</b>: the worker sets {@code workerParked}, re-checks for work, then parks;
- *       {@code defer} pushes, then reads {@code workerParked} and unparks if set. Both sides
+ *   <li><b>Wake-up</b>: the worker sets its {@code parked} flag, re-checks for work, then parks;
+ *       {@code defer} pushes, then reads {@code parked} and unparks if set. Both sides
  *       use volatile (sequentially consistent) accesses, so either the worker sees the item or
  *       the producer sees the flag: no wake-up is lost, and an idle worker uses no CPU.</li>
  *   <li><b>Drain</b>: {@link #drain()} pushes a marker and frees items on the calling thread
@@ -48,7 +43,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *       deferring thread itself. Nothing deferred is ever lost or left unfreed.</li>
  * </ul>
  * Each item is freed exactly once: only the consumer that pops it, under the lock, runs its
- * action. {@code defer} is lock-free; consumers block only on the short list lock.
+ * action. {@code defer} is lock-free; consumers block only on the short list lock. The intake,
+ * the queue, the drain waits and the counters live in {@code FreeQueue}, the worker thread in
+ * {@code io.zeroheap.free.FreeWorker}; each states its part of this protocol. This class owns
+ * the lock and {@code closed}, and runs the free actions.
  *
  * <h2>Where this differs from the seed, and why</h2>
  * <ul>
@@ -76,74 +74,52 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
     public static final int DEFAULT_WORKER_NICE = 19;
 
     private static final System.Logger LOG = System.getLogger(DeferredFreeList.class.getName());
-    private static final VarHandle INTAKE;
-    private static final VarHandle WORKER_PARKED;
     private static final VarHandle CLOSED;
 
     static {
         try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            INTAKE = lookup.findVarHandle(DeferredFreeList.class, "intake", Item.class);
-            WORKER_PARKED = lookup.findVarHandle(DeferredFreeList.class, "workerParked", boolean.class);
-            CLOSED = lookup.findVarHandle(DeferredFreeList.class, "closed", boolean.class);
+            CLOSED = MethodHandles.lookup().findVarHandle(DeferredFreeList.class, "closed", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     private final String workerName;
-    private final int workerNice;
-    private final Runnable idleAction;
-
-    /** Newest-first stack of deferred items; pushed by CAS, taken whole by getAndSet. */
-    private volatile Item intake;
-    /** True while the worker is parked or about to park; cleared by whoever wakes it. */
-    private volatile boolean workerParked;
     private volatile boolean closed;
-    /** Set by requestIdleAction, cleared by the worker before it runs the idle action. */
-    private volatile boolean idleActionRequested;
-    /** The current worker thread; replaced when a worker dies. */
-    private volatile Thread worker;
 
     private final ReentrantLock lock = new ReentrantLock();
-    /** Counted down once the first worker has applied its niceness; build() waits for it. */
-    private final CountDownLatch workerStarted = new CountDownLatch(1);
-    /** Signalled when an item finishes freeing while a drain is waiting. */
-    private final Condition freeFinished = lock.newCondition();
-
-    // Guarded by lock: the FIFO queue of items taken from the intake.
-    private Item queueHead;
-    private Item queueTail;
-    // Guarded by lock: the freers running a free action now, in the order they took their item
-    // (ascending seq).
-    private Freer freeingHead;
-    private Freer freeingTail;
-    private long nextSeq;
-    private int drainWaiters;
-    // Guarded by lock: the figures of DeferredFreeStats, each event counted once.
-    private long deferredItems;
-    private long deferredPages;
-    private long pendingItems;
-    private long pendingPages;
-    private long freeingItems;
-    private long freeingPages;
-    private long normalFrees;
-    private long normalFreedPages;
-    private long pressureFrees;
-    private long pressureFreedPages;
-    private long failedFrees;
-    private long failedPages;
-    private long workerWakeups;
-    private long workerRestarts;
-    private long workerInterrupts;
-    private long failedIdleActions;
-    private OptionalInt appliedWorkerNice = OptionalInt.empty();
-    private long workerNativeThreadId = -1;
+    /** The intake, the queue and their counters: push and hasIntake lock-free, the rest under lock. */
+    private final FreeQueue queue = new FreeQueue(lock.newCondition());
+    /** The worker thread; its counters are guarded by lock. */
+    private final FreeWorker worker;
 
     private DeferredFreeList(Builder builder) {
         this.workerName = builder.workerName;
-        this.workerNice = builder.workerNice;
-        this.idleAction = builder.idleAction;
+        this.worker = new FreeWorker(builder.workerName, builder.workerNice, builder.idleAction,
+                lock, LOG, this, new FreeWorker.Work() {
+                    @Override
+                    public void freeAll() {
+                        freeOnCaller(FreeReason.NORMAL, Long.MAX_VALUE, null, false);
+                    }
+
+                    @Override
+                    public boolean hasWork() {
+                        if (queue.hasIntake()) {
+                            return true;
+                        }
+                        lock.lock();
+                        try {
+                            return queue.hasQueued();
+                        } finally {
+                            lock.unlock();
+                        }
+                    }
+
+                    @Override
+                    public boolean isClosed() {
+                        return closed;
+                    }
+                });
     }
 
     /**
@@ -173,14 +149,14 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
             throw new IllegalStateException(
                     "item: " + item + " (expected: not already deferred; it is still pending)");
         }
-        push(item);
+        queue.push(item);
         // Read after the push (Dekker with close(): either the final drain sees the item, or
         // this thread sees closed and frees it itself).
         if (closed) {
             freeOnCaller(FreeReason.NORMAL, Long.MAX_VALUE, null, false);
             return;
         }
-        wakeWorker();
+        worker.wake();
     }
 
     /**
@@ -190,8 +166,8 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
     public long pendingPages() {
         lock.lock();
         try {
-            takeIntake();
-            return pendingPages;
+            queue.takeIntake();
+            return queue.pendingPages();
         } finally {
             lock.unlock();
         }
@@ -300,7 +276,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
             throw new IllegalStateException("deferred free list '" + workerName + "': already closed");
         }
         drainOnCaller();
-        stopWorker();
+        worker.stop();
     }
 
     /**
@@ -309,8 +285,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
      * for the idle action, such as pools to refill.
      */
     public void requestIdleAction() {
-        idleActionRequested = true;
-        wakeWorker();
+        worker.requestIdleAction();
     }
 
     /** Returns whether {@link #close()} has been called. */
@@ -324,12 +299,9 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
     public DeferredFreeStats stats() {
         lock.lock();
         try {
-            takeIntake();
-            return new DeferredFreeStats(deferredItems, deferredPages,
-                    normalFrees, normalFreedPages, pressureFrees, pressureFreedPages,
-                    failedFrees, failedPages, pendingItems, pendingPages, freeingItems, freeingPages,
-                    workerWakeups, workerRestarts, workerInterrupts, failedIdleActions,
-                    appliedWorkerNice, workerNativeThreadId);
+            queue.takeIntake();
+            return queue.stats(worker.wakeups(), worker.restarts(), worker.interrupts(),
+                    worker.failedIdleActions(), worker.appliedNice(), worker.nativeThreadId());
         } finally {
             lock.unlock();
         }
@@ -347,23 +319,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
 
     /** The current worker thread; for tests in this package. */
     Thread workerThread() {
-        return worker;
-    }
-
-    // ---- producer side ----
-
-    private void push(Item item) {
-        Item head;
-        do {
-            head = intake;
-            item.next = head; // published by the CAS below
-        } while (!INTAKE.compareAndSet(this, head, item));
-    }
-
-    private void wakeWorker() {
-        if (workerParked && WORKER_PARKED.compareAndSet(this, true, false)) {
-            LockSupport.unpark(worker);
-        }
+        return worker.thread();
     }
 
     // ---- consumer side ----
@@ -384,12 +340,12 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
             lock.lock();
             try {
                 if (freer.item != null) {
-                    complete(freer, reason, finishedOk);
+                    queue.complete(freer, reason, finishedOk);
                 }
                 if (freed >= pageTarget || (marker != null && marker.taken)) {
                     break;
                 }
-                item = helping ? pollHelpable(freer) : poll(freer);
+                item = helping ? queue.pollHelpable(freer) : queue.poll(freer);
             } finally {
                 lock.unlock();
             }
@@ -417,7 +373,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
         if (marker != null) {
             return "drain";
         }
-        return helping || Thread.currentThread() != worker ? "helper" : "worker";
+        return helping || Thread.currentThread() != worker.thread() ? "helper" : "worker";
     }
 
     /** Runs the freer's item's action; returns false if it threw. Rethrows a VirtualMachineError. */
@@ -431,7 +387,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
             if (failure instanceof VirtualMachineError fatal) {
                 lock.lock();
                 try {
-                    complete(freer, reason, false);
+                    queue.complete(freer, reason, false);
                 } finally {
                     lock.unlock();
                 }
@@ -451,180 +407,14 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
         }
     }
 
-    /** Moves the whole intake onto the queue, oldest first. Caller holds lock. */
-    private void takeIntake() {
-        if (intake == null) {
-            return; // a plain read first: an atomic swap would take the producers' cache line
-        }
-        Item newest = (Item) INTAKE.getAndSet(this, (Item) null);
-        if (newest == null) {
-            return;
-        }
-        Item oldest = null;
-        long items = 0;
-        long pages = 0;
-        for (Item item = newest; item != null; ) {
-            Item older = item.next;
-            item.next = oldest;
-            oldest = item;
-            if (!(item instanceof DrainMarker)) {
-                items++;
-                pages += item.nrPages;
-            }
-            item = older;
-        }
-        if (queueTail == null) {
-            queueHead = oldest;
-        } else {
-            queueTail.next = oldest;
-        }
-        queueTail = newest;
-        deferredItems += items;
-        deferredPages += pages;
-        pendingItems += items;
-        pendingPages += pages;
-    }
-
-    /**
-     * Takes the oldest item off the list and records it as being freed by {@code freer}; markers
-     * on the way are marked taken. The item is idle again from here on: its action may hand
-     * the memory to someone who defers it again. Returns null when the list is empty. Caller
-     * holds lock.
-     */
-    private Item poll(Freer freer) {
-        while (true) {
-            if (queueHead == null) {
-                takeIntake();
-                if (queueHead == null) {
-                    return null;
-                }
-            }
-            Item item = queueHead;
-            queueHead = item.next;
-            if (queueHead == null) {
-                queueTail = null;
-            }
-            item.next = null;
-            long seq = nextSeq++;
-            item.state = Item.IDLE;
-            if (item instanceof DrainMarker marker) {
-                marker.seq = seq;
-                marker.taken = true;
-                continue;
-            }
-            pendingItems--;
-            pendingPages -= item.nrPages;
-            startFreeing(freer, item, seq);
-            return item;
-        }
-    }
-
-    /**
-     * Takes the item a helper should free: the newest one deferred, if helpers may free it (it
-     * is likely the one the helping thread itself just freed, still in its cache, which makes
-     * zeroing it several times cheaper than zeroing a cold one); otherwise the oldest that
-     * {@link Item#mayBeFreedByHelpers()} allows, skipping heavier ones, which stay in place
-     * for the worker, scanners and drains. Caller holds lock.
-     */
-    private Item pollHelpable(Freer freer) {
-        Item newest;
-        while ((newest = intake) != null && !(newest instanceof DrainMarker) && newest.mayBeFreedByHelpers()) {
-            // Only lock holders take from the intake, so newest.next is stable: no ABA.
-            if (INTAKE.compareAndSet(this, newest, newest.next)) {
-                newest.next = null;
-                newest.state = Item.IDLE;
-                deferredItems++; // it skips takeIntake, which counts the others
-                deferredPages += newest.nrPages;
-                startFreeing(freer, newest, nextSeq++);
-                return newest;
-            }
-        }
-        takeIntake();
-        Item before = null;
-        for (Item item = queueHead; item != null; before = item, item = item.next) {
-            if (item instanceof DrainMarker || !item.mayBeFreedByHelpers()) {
-                continue;
-            }
-            if (before == null) {
-                return poll(freer); // it is the head: the ordinary path
-            }
-            before.next = item.next;
-            if (queueTail == item) {
-                queueTail = before;
-            }
-            item.next = null;
-            item.state = Item.IDLE;
-            pendingItems--;
-            pendingPages -= item.nrPages;
-            startFreeing(freer, item, nextSeq++);
-            return item;
-        }
-        return null;
-    }
-
-    /** Records that {@code freer} runs the free action of {@code item}. Caller holds lock. */
-    private void startFreeing(Freer freer, Item item, long seq) {
-        freer.item = item;
-        freer.seq = seq;
-        freer.prev = freeingTail;
-        if (freeingTail == null) {
-            freeingHead = freer;
-        } else {
-            freeingTail.next = freer;
-        }
-        freeingTail = freer;
-        freeingItems++;
-        freeingPages += item.nrPages;
-    }
-
-    /** Books the end of the free action of the freer's item. Caller holds lock. */
-    private void complete(Freer freer, FreeReason reason, boolean ok) {
-        Item item = freer.item;
-        if (freer.prev == null) {
-            freeingHead = freer.next;
-        } else {
-            freer.prev.next = freer.next;
-        }
-        if (freer.next == null) {
-            freeingTail = freer.prev;
-        } else {
-            freer.next.prev = freer.prev;
-        }
-        freer.prev = null;
-        freer.next = null;
-        freer.item = null;
-        freeingItems--;
-        freeingPages -= item.nrPages;
-        if (!ok) {
-            failedFrees++;
-            failedPages += item.nrPages;
-        } else if (reason == FreeReason.NORMAL) {
-            normalFrees++;
-            normalFreedPages += item.nrPages;
-        } else {
-            pressureFrees++;
-            pressureFreedPages += item.nrPages;
-        }
-        if (drainWaiters > 0) {
-            freeFinished.signalAll();
-        }
-    }
-
     private void drainOnCaller() {
         DrainMarker marker = new DrainMarker();
         marker.markQueued();
-        push(marker);
+        queue.push(marker);
         freeOnCaller(FreeReason.NORMAL, Long.MAX_VALUE, marker, false);
         lock.lock();
         try {
-            drainWaiters++;
-            try {
-                while (!marker.taken || (freeingHead != null && freeingHead.seq < marker.seq)) {
-                    freeFinished.awaitUninterruptibly();
-                }
-            } finally {
-                drainWaiters--;
-            }
+            queue.awaitDrained(marker);
         } finally {
             lock.unlock();
         }
@@ -634,165 +424,13 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
         Thread self = Thread.currentThread();
         lock.lock();
         try {
-            for (Freer freer = freeingHead; freer != null; freer = freer.next) {
-                if (freer.thread == self) {
-                    throw new IllegalStateException(operation + " called from inside the free action of "
-                            + freer.item + " on " + this + " (expected: outside free actions; it would wait for itself)");
-                }
+            Freer freer = queue.freerOn(self);
+            if (freer != null) {
+                throw new IllegalStateException(operation + " called from inside the free action of "
+                        + freer.item + " on " + this + " (expected: outside free actions; it would wait for itself)");
             }
         } finally {
             lock.unlock();
-        }
-    }
-
-    // ---- the worker ----
-
-    private void startWorker() {
-        Thread thread = Thread.ofPlatform()
-                .name(workerName)
-                .daemon(true)
-                .priority(Thread.MIN_PRIORITY)
-                .unstarted(this::runWorker);
-        worker = thread;
-        thread.start();
-    }
-
-    /**
-     * Waits (up to a second) until the worker has set its priority, so that stats read right
-     * after {@code build()} report it; a worker that is slow to start is not an error.
-     */
-    private void awaitWorkerStarted() {
-        boolean interrupted = false;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        while (true) {
-            try {
-                workerStarted.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void runWorker() {
-        OptionalInt nice = NativeThreads.setCurrentThreadNice(workerNice);
-        long tid = NativeThreads.currentThreadId();
-        lock.lock();
-        try {
-            appliedWorkerNice = nice;
-            workerNativeThreadId = tid;
-        } finally {
-            lock.unlock();
-        }
-        workerStarted.countDown();
-        if (nice.isEmpty()) {
-            LOG.log(System.Logger.Level.DEBUG, () -> workerName
-                    + ": native niceness not available here; running at Thread.MIN_PRIORITY only");
-        }
-        boolean ended = false;
-        try {
-            while (true) {
-                freeOnCaller(FreeReason.NORMAL, Long.MAX_VALUE, null, false);
-                if (closed && !hasWork()) {
-                    ended = true;
-                    return;
-                }
-                runIdleAction();
-                parkUntilWork();
-            }
-        } finally {
-            if (!ended) {
-                replaceDeadWorker();
-            }
-        }
-    }
-
-    private void runIdleAction() {
-        idleActionRequested = false; // cleared before the run: a request during it runs it again
-        if (idleAction == null) {
-            return;
-        }
-        try {
-            idleAction.run();
-        } catch (RuntimeException e) {
-            lock.lock();
-            try {
-                failedIdleActions++;
-            } finally {
-                lock.unlock();
-            }
-            LOG.log(System.Logger.Level.WARNING, () -> workerName + ": idle action threw; counted", e);
-        }
-    }
-
-    private void parkUntilWork() {
-        workerParked = true;
-        if (hasWork() || closed || idleActionRequested) {
-            workerParked = false;
-            return;
-        }
-        LockSupport.park(this);
-        workerParked = false;
-        boolean interrupted = Thread.interrupted();
-        lock.lock();
-        try {
-            workerWakeups++;
-            if (interrupted) {
-                workerInterrupts++;
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private boolean hasWork() {
-        if (intake != null) {
-            return true;
-        }
-        lock.lock();
-        try {
-            return queueHead != null;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void replaceDeadWorker() {
-        if (closed) {
-            return;
-        }
-        lock.lock();
-        try {
-            workerRestarts++;
-        } finally {
-            lock.unlock();
-        }
-        LOG.log(System.Logger.Level.ERROR, () -> workerName + ": worker died; starting a new one");
-        try {
-            startWorker();
-        } catch (Throwable e) {
-            LOG.log(System.Logger.Level.ERROR, () -> workerName + ": could not start a new worker", e);
-        }
-    }
-
-    private void stopWorker() {
-        Thread self = Thread.currentThread();
-        boolean interrupted = false;
-        Thread current;
-        while ((current = worker) != null && current != self && current.isAlive()) {
-            workerParked = false;
-            LockSupport.unpark(current);
-            try {
-                current.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -896,34 +534,6 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
     }
 
     /**
-     * One thread's claim on the item whose free action it runs: the list of freers is what
-     * {@link #drain()} waits on. Guarded by the list lock.
-     */
-    private static final class Freer {
-        final Thread thread;
-        Item item;
-        long seq;
-        Freer prev;
-        Freer next;
-
-        Freer(Thread thread) {
-            this.thread = thread;
-        }
-    }
-
-    /** A zero-page placeholder that {@link #drain()} follows through the queue; never counted. */
-    private static final class DrainMarker extends Item {
-        /** Guarded by the list lock. */
-        boolean taken;
-        /** Guarded by the list lock: the order in which it was taken. */
-        long seq;
-
-        DrainMarker() {
-            super(0, (item, reason) -> { });
-        }
-    }
-
-    /**
      * Builds a {@link DeferredFreeList}. Not thread-safe.
      *
      * <p>Memory: the list holds whatever its items hold until they are freed; it has no bound of
@@ -979,8 +589,8 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
          */
         public DeferredFreeList build() {
             DeferredFreeList list = new DeferredFreeList(this);
-            list.startWorker();
-            list.awaitWorkerStarted();
+            list.worker.start();
+            list.worker.awaitStarted();
             return list;
         }
     }

@@ -1,0 +1,298 @@
+package io.zeroheap.free;
+
+import io.zeroheap.os.NativeThreads;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The worker thread of one {@link io.zeroheap.DeferredFreeList}: a daemon platform thread at
+ * {@link Thread#MIN_PRIORITY} and Linux niceness 19 (set through a {@code java.lang.foreign}
+ * downcall, since Linux ignores thread priorities) that frees pending items, runs the idle
+ * action once the list is empty, and parks until there is work again. If a free action's
+ * {@link VirtualMachineError} kills it, a new worker is started and counted; an interrupt is
+ * absorbed and counted; only {@link #stop()} after the list is closed ends it.
+ *
+ * <h2>Concurrency protocol</h2>
+ * <ul>
+ *   <li><b>Threads</b>: {@link #start()} and {@link #awaitStarted()} are called once, by the
+ *       list's builder; {@link #wake()} and {@link #requestIdleAction()} from any thread,
+ *       lock-free; {@link #stop()} by the closing thread after the list is closed; the loop
+ *       runs on the worker thread only.</li>
+ *   <li><b>Wake-up</b>: the worker sets {@code parked}, re-checks for work, then parks;
+ *       {@code wake} is called after the producer's push and reads {@code parked}, unparking if
+ *       set. Both sides use volatile (sequentially consistent) accesses, so either the worker
+ *       sees the item or the producer sees the flag: no wake-up is lost, and an idle worker
+ *       uses no CPU. The CAS on {@code parked} lets one waker unpark per park.</li>
+ *   <li><b>Counters</b> (wake-ups, restarts, interrupts, failed idle actions, applied
+ *       niceness, native thread id) are guarded by the list's lock, passed in, so the list's
+ *       stats snapshot taken under that lock is consistent; their getters require the caller
+ *       to hold it. The lock is never held while free or idle actions run.</li>
+ *   <li>{@code thread} is volatile: a replacement worker is published to wakers and to
+ *       {@code stop}, which joins until no live worker is left.</li>
+ * </ul>
+ */
+public final class FreeWorker {
+
+    /** What the worker works on: the list's side of the loop. */
+    public interface Work {
+
+        /** Frees everything pending on the calling (worker) thread, outside the lock. */
+        void freeAll();
+
+        /** Returns whether items are pending (a volatile read of the intake, then the lock). */
+        boolean hasWork();
+
+        /** Returns whether the list is closed (a volatile read). */
+        boolean isClosed();
+    }
+
+    private static final VarHandle PARKED;
+
+    static {
+        try {
+            PARKED = MethodHandles.lookup().findVarHandle(FreeWorker.class, "parked", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final String name;
+    private final int nice;
+    private final Runnable idleAction;
+    private final ReentrantLock lock;
+    private final System.Logger log;
+    private final Object parkBlocker;
+    private final Work work;
+
+    /** True while the worker is parked or about to park; cleared by whoever wakes it. */
+    private volatile boolean parked;
+    /** Set by requestIdleAction, cleared by the worker before it runs the idle action. */
+    private volatile boolean idleActionRequested;
+    /** The current worker thread; replaced when a worker dies. */
+    private volatile Thread thread;
+    /** Counted down once the first worker has applied its niceness; build() waits for it. */
+    private final CountDownLatch started = new CountDownLatch(1);
+
+    // Guarded by lock: the worker's figures of DeferredFreeStats, each event counted once.
+    private long wakeups;
+    private long restarts;
+    private long interrupts;
+    private long failedIdleActions;
+    private OptionalInt appliedNice = OptionalInt.empty();
+    private long nativeThreadId = -1;
+
+    /**
+     * Creates a worker; {@link #start()} starts it.
+     *
+     * @param name        the thread's name
+     * @param nice        the Linux niceness to apply, in [0, 19]
+     * @param idleAction  run each time the list is empty, before parking; null for none
+     * @param lock        the list's lock, which guards this worker's counters
+     * @param log         where failures and restarts are logged (the list's logger)
+     * @param parkBlocker the object the worker parks on, as seen in thread dumps (the list)
+     * @param work        the list's side of the loop
+     */
+    public FreeWorker(String name, int nice, Runnable idleAction, ReentrantLock lock,
+                      System.Logger log, Object parkBlocker, Work work) {
+        this.name = name;
+        this.nice = nice;
+        this.idleAction = idleAction;
+        this.lock = lock;
+        this.log = log;
+        this.parkBlocker = parkBlocker;
+        this.work = work;
+    }
+
+    /** Starts a worker thread and publishes it as the current one. */
+    public void start() {
+        Thread t = Thread.ofPlatform()
+                .name(name)
+                .daemon(true)
+                .priority(Thread.MIN_PRIORITY)
+                .unstarted(this::run);
+        thread = t;
+        t.start();
+    }
+
+    /**
+     * Waits (up to a second) until the worker has set its priority, so that stats read right
+     * after {@code build()} report it; a worker that is slow to start is not an error.
+     */
+    public void awaitStarted() {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (true) {
+            try {
+                started.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Unparks the worker if it is parked. Lock-free; call after publishing the work. */
+    public void wake() {
+        if (parked && PARKED.compareAndSet(this, true, false)) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Asks the worker to run its idle action once it has emptied the list, waking it. */
+    public void requestIdleAction() {
+        idleActionRequested = true;
+        wake();
+    }
+
+    /** Unparks the worker and joins it until no live worker is left; for after the close. */
+    public void stop() {
+        Thread self = Thread.currentThread();
+        boolean interrupted = false;
+        Thread current;
+        while ((current = thread) != null && current != self && current.isAlive()) {
+            parked = false;
+            LockSupport.unpark(current);
+            try {
+                current.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Returns the current worker thread. */
+    public Thread thread() {
+        return thread;
+    }
+
+    /** Returns the times the worker woke from a park. Caller holds the lock. */
+    public long wakeups() {
+        return wakeups;
+    }
+
+    /** Returns the workers started to replace one that died. Caller holds the lock. */
+    public long restarts() {
+        return restarts;
+    }
+
+    /** Returns the interrupts the worker absorbed. Caller holds the lock. */
+    public long interrupts() {
+        return interrupts;
+    }
+
+    /** Returns the idle actions that threw. Caller holds the lock. */
+    public long failedIdleActions() {
+        return failedIdleActions;
+    }
+
+    /** Returns the niceness the worker applied, empty if not available. Caller holds the lock. */
+    public OptionalInt appliedNice() {
+        return appliedNice;
+    }
+
+    /** Returns the worker's native thread id, -1 if unknown. Caller holds the lock. */
+    public long nativeThreadId() {
+        return nativeThreadId;
+    }
+
+    private void run() {
+        OptionalInt applied = NativeThreads.setCurrentThreadNice(nice);
+        long tid = NativeThreads.currentThreadId();
+        lock.lock();
+        try {
+            appliedNice = applied;
+            nativeThreadId = tid;
+        } finally {
+            lock.unlock();
+        }
+        started.countDown();
+        if (applied.isEmpty()) {
+            log.log(System.Logger.Level.DEBUG, () -> name
+                    + ": native niceness not available here; running at Thread.MIN_PRIORITY only");
+        }
+        boolean ended = false;
+        try {
+            while (true) {
+                work.freeAll();
+                if (work.isClosed() && !work.hasWork()) {
+                    ended = true;
+                    return;
+                }
+                runIdleAction();
+                parkUntilWork();
+            }
+        } finally {
+            if (!ended) {
+                replaceDeadWorker();
+            }
+        }
+    }
+
+    private void runIdleAction() {
+        idleActionRequested = false; // cleared before the run: a request during it runs it again
+        if (idleAction == null) {
+            return;
+        }
+        try {
+            idleAction.run();
+        } catch (RuntimeException e) {
+            lock.lock();
+            try {
+                failedIdleActions++;
+            } finally {
+                lock.unlock();
+            }
+            log.log(System.Logger.Level.WARNING, () -> name + ": idle action threw; counted", e);
+        }
+    }
+
+    private void parkUntilWork() {
+        parked = true;
+        if (work.hasWork() || work.isClosed() || idleActionRequested) {
+            parked = false;
+            return;
+        }
+        LockSupport.park(parkBlocker);
+        parked = false;
+        boolean interrupted = Thread.interrupted();
+        lock.lock();
+        try {
+            wakeups++;
+            if (interrupted) {
+                interrupts++;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void replaceDeadWorker() {
+        if (work.isClosed()) {
+            return;
+        }
+        lock.lock();
+        try {
+            restarts++;
+        } finally {
+            lock.unlock();
+        }
+        log.log(System.Logger.Level.ERROR, () -> name + ": worker died; starting a new one");
+        try {
+            start();
+        } catch (Throwable e) {
+            log.log(System.Logger.Level.ERROR, () -> name + ": could not start a new worker", e);
+        }
+    }
+}
