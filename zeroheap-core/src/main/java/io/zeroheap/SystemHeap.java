@@ -2,19 +2,16 @@ package io.zeroheap;
 
 import io.zeroheap.arena.ChunkSupply;
 import io.zeroheap.arena.HeapArena;
+import io.zeroheap.arena.SharedArenas;
+import io.zeroheap.free.ChunkRecycler;
 import io.zeroheap.leak.LeakDetector;
-import io.zeroheap.observe.Events;
-import io.zeroheap.observe.HeapMXBeanImpl;
-import io.zeroheap.observe.HeapStatisticsPeriodic;
-import io.zeroheap.observe.PoolMissEvent;
-import io.zeroheap.observe.ShrinkEvent;
 import io.zeroheap.os.ArenaMemorySource;
-import io.zeroheap.os.MemoryRefusedException;
 import io.zeroheap.os.MemorySource;
 import io.zeroheap.pool.Chunk;
 import io.zeroheap.pool.IdleDecay;
 import io.zeroheap.pool.PagePool;
 import io.zeroheap.pool.PoolSet;
+import io.zeroheap.pool.PoolTotals;
 import io.zeroheap.pool.SizeClasses;
 import io.zeroheap.scope.Generation;
 import io.zeroheap.scope.Generations;
@@ -26,14 +23,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.Set;
-import java.util.WeakHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 /**
  * The heap that hands out zero-filled memory at pool speed (the series' {@code system_heap}):
@@ -61,14 +52,17 @@ import java.util.function.Supplier;
  * <p><b>Observability</b>: JFR events ({@link HeapEvents}), a JMX bean ({@link HeapMXBean},
  * see {@link Builder#jmx}), leak detection ({@link LeakDetection}) and {@link #stats()}.
  *
- * <p>Thread-safe: every method may be called from any thread.
+ * <p>Thread-safety: every method may be called from any thread.
  */
 public final class SystemHeap implements Heap {
 
+    // This class wires the parts together and owns the heap's life (open, drain, close). The
+    // allocation path and reclaim are ChunkAllocator's, the freeing path free.ChunkRecycler's,
+    // the open shared arenas arena.SharedArenas', the process-wide registrations
+    // HeapRegistrations', the sums behind stats() pool.PoolTotals'.
+
     private static final System.Logger LOG = System.getLogger(SystemHeap.class.getName());
     private static final VarHandle CLOSED;
-    /** Above this a size cannot be meant (the x86-64 user address space is 128 TiB). */
-    private static final long MAX_BYTE_SIZE = 1L << 47;
     /** How long drain() keeps retrying a retirement whose scope a downcall holds. */
     private static final long DRAIN_RETRY_NANOS = 100_000_000;
 
@@ -86,46 +80,26 @@ public final class SystemHeap implements Heap {
     private final Generations generations;
     private final PinnedChunkPurger pinnedPurger;
     private final Shrinkers shrinkers = new Shrinkers();
-    private final List<Shrinkers.Registration> systemRegistrations = new ArrayList<>();
-    /**
-     * Open shared arenas that leak detection does not track: held strongly, so that close()
-     * ends them even if their user dropped them (else their memory would stay held for good).
-     */
-    private final Set<HeapArena> untrackedSharedArenas = Collections.synchronizedSet(
-            Collections.newSetFromMap(new IdentityHashMap<>()));
-    /** Open shared arenas that leak detection tracks: weak, so that one dropped unclosed can be found. */
-    private final Set<HeapArena> trackedSharedArenas = Collections.synchronizedSet(
-            Collections.newSetFromMap(new WeakHashMap<>()));
+    private final SharedArenas sharedArenas;
     private final LeakDetector leaks;
-    private final Supplier<HeapStats> periodicStats = this::stats;
-    /** Set by the builder when the heap has a JMX bean; unregistered on close. */
-    private HeapMXBeanImpl mxBean;
+    private final ChunkAllocator allocator;
+    private final ChunkRecycler recycler;
+    private final HeapRegistrations registrations = new HeapRegistrations(this);
     private final ChunkSupply supply = new Supply();
-    private final AtomicLong shrinkCalls = new AtomicLong();
-    private final AtomicLong shrunkPages = new AtomicLong();
-    private final AtomicLong allocationFailures = new AtomicLong();
-    private final AtomicLong selfZeroed = new AtomicLong();
-    private final AtomicLong scopeCloseRetries = new AtomicLong();
-    /** Generations handed to retirement whose retirement has not finished; for drain(). */
-    private final AtomicLong retirementsInFlight = new AtomicLong();
-    private final AtomicLong syncFailedFrees = new AtomicLong();
-    /** Failures of close() steps that do not free memory (the JMX bean's removal); logged too. */
-    private final AtomicLong closeFailures = new AtomicLong();
     private volatile boolean closed;
     private final boolean refillPools;
     private final Reclaimer reclaimer;
-    private volatile Shrinkers.Registration decayRegistration;
 
     private SystemHeap(Builder builder, MemorySource source, LeakDetector leaks) {
         this.name = builder.name;
         this.reclaimer = builder.reclaimer != null ? builder.reclaimer : Reclaimer.system();
         this.refillPools = builder.refillPools;
         this.leaks = leaks;
+        this.sharedArenas = new SharedArenas(name, LOG);
         long pageSize = builder.pageSize == 0 ? source.pageSize() : builder.pageSize;
         SizeClasses classes = new SizeClasses(pageSize, builder.maxClassByteSize);
         this.pools = new PoolSet(source, classes, builder.poolCapBytes, builder.maxBytes, builder.populate,
-                builder.transparentHugePages, (item, reason) -> freeChunk((Chunk) item, reason),
-                reclaimer::heldBytesChanged);
+                builder.transparentHugePages, this::freeChunk, reclaimer::heldBytesChanged);
         this.generations = new Generations(builder.generationMaxBuffers, builder.generationMaxBytes,
                 this::retire);
         this.freeList = builder.deferredFree
@@ -141,6 +115,22 @@ public final class SystemHeap implements Heap {
         }
         shrinkers.register(pinnedPurger);
         shrinkers.register(pools);
+        this.recycler = new ChunkRecycler(pools, generations, freeList, () -> closed);
+        this.allocator = new ChunkAllocator(name, pools, generations, freeList, shrinkers, reclaimer,
+                refillPools);
+    }
+
+    /**
+     * The free action of every chunk. A method of the heap, not of the recycler, because the
+     * pools take it before the recycler (which needs the pools) exists.
+     */
+    private void freeChunk(DeferredFreeList.Item item, FreeReason reason) {
+        recycler.freeChunk((Chunk) item, reason);
+    }
+
+    /** The generations' retire action; a method of the heap for the same reason as {@link #freeChunk}. */
+    private void retire(Generation generation) {
+        recycler.retire(generation);
     }
 
     /**
@@ -168,8 +158,8 @@ public final class SystemHeap implements Heap {
     @Override
     public HeapBuffer allocate(long byteSize) {
         requireOpen();
-        requireValidSize(byteSize);
-        Chunk chunk = allocateChunk(byteSize);
+        allocator.requireValidSize(byteSize);
+        Chunk chunk = allocator.allocate(byteSize);
         Generation generation = generations.join(chunk.byteSize());
         try {
             return new HeapBuffer(this, chunk, generation, generation.segment(chunk.address(), byteSize), leaks);
@@ -195,7 +185,7 @@ public final class SystemHeap implements Heap {
     public Arena newSharedArena() {
         requireOpen();
         HeapArena arena = HeapArena.shared(supply, leaks);
-        (arena.tracked() ? trackedSharedArenas : untrackedSharedArenas).add(arena);
+        sharedArenas.add(arena);
         return arena;
     }
 
@@ -203,45 +193,29 @@ public final class SystemHeap implements Heap {
     public long shrink(long nrPages) {
         requireOpen();
         Checks.requireNonNegative(nrPages, "nrPages");
-        return reclaim(nrPages, "shrink()");
+        return allocator.reclaim(nrPages, "shrink()");
     }
 
     @Override
     public HeapStats stats() {
         List<PagePool.PoolStats> perPool = pools.snapshot();
         long pageSize = pools.classes().pageSize();
-        long allocated = 0;
-        long pooled = 0;
-        long pending = 0;
-        long reserved = 0;
-        long purged = 0;
-        long hits = 0;
-        long misses = 0;
-        long zeroed = 0;
-        long released = 0;
-        long pressure = 0;
+        PoolTotals totals = PoolTotals.of(perPool);
         List<HeapStats.SizeClassStats> classes = new ArrayList<>(perPool.size());
         for (PagePool.PoolStats pool : perPool) {
-            allocated += pool.allocatedPages();
-            pooled += pool.pooledPages();
-            pending += pool.pendingPages();
-            reserved += pool.reservedPages();
-            purged += pool.purgedPages();
-            hits += pool.hits();
-            misses += pool.misses();
-            zeroed += pool.zeroedFrees();
-            released += pool.releasedFrees();
-            pressure += pool.pressureFrees();
             classes.add(new HeapStats.SizeClassStats(pool.chunkByteSize(), pool.pooledChunks(),
                     pool.allocatedChunks(), pool.hits(), pool.misses()));
         }
         DeferredFreeStats listStats = freeList == null ? null : freeList.stats();
-        long failed = listStats == null ? syncFailedFrees.get() : listStats.failedFrees();
+        long failed = listStats == null ? recycler.syncFailedFrees() : listStats.failedFrees();
         OptionalInt nice = listStats == null ? OptionalInt.empty() : listStats.workerNice();
         return new HeapStats(name, pools.source().name(), freeList != null, pageSize, pools.maxBytes(),
-                allocated * pageSize, pooled * pageSize, pending * pageSize, reserved * pageSize,
-                purged * pageSize, hits, misses, zeroed, released, pressure, failed,
-                selfZeroed.get(), scopeCloseRetries.get(), shrinkCalls.get(), shrunkPages.get(), allocationFailures.get(), nice, classes,
+                totals.allocatedPages() * pageSize, totals.pooledPages() * pageSize,
+                totals.pendingPages() * pageSize, totals.reservedPages() * pageSize,
+                totals.purgedPages() * pageSize, totals.hits(), totals.misses(), totals.zeroedFrees(),
+                totals.releasedFrees(), totals.pressureFrees(), failed,
+                allocator.selfZeroed(), recycler.scopeCloseRetries(), allocator.shrinkCalls(),
+                allocator.shrunkPages(), allocator.allocationFailures(), nice, classes,
                 leaks.level(), leaks.leakedBuffers(), leaks.leakedArenas(), leaks.leakedBytes());
     }
 
@@ -267,7 +241,7 @@ public final class SystemHeap implements Heap {
             // The idle worker may have sealed a generation and deferred its retirement after
             // our drain marker: go round until no retirement is in flight. A scope that a
             // downcall holds is retried for up to DRAIN_RETRY_NANOS, then left for later.
-            again = retirementsInFlight.get() > 0 || generations.retirementPending()
+            again = recycler.retirementsInFlight() > 0 || generations.retirementPending()
                     || (generations.hasRetries() && System.nanoTime() - deadline < 0);
             if (again && generations.hasRetries()) {
                 Thread.onSpinWait();
@@ -291,44 +265,13 @@ public final class SystemHeap implements Heap {
         if (!CLOSED.compareAndSet(this, false, true)) {
             throw new IllegalStateException("heap '" + name + "': already closed");
         }
-        if (mxBean != null) {
-            try {
-                mxBean.unregister();
-            } catch (RuntimeException e) { // the memory matters more than the bean: go on
-                closeFailures.incrementAndGet();
-                LOG.log(System.Logger.Level.WARNING, () -> "heap '" + name + "': its JMX bean "
-                        + mxBean.objectName() + " could not be removed", e);
-            }
-        }
-        Heaps.unregister(this);
-        systemRegistrations.forEach(Shrinkers.Registration::close);
-        Shrinkers.Registration decay = decayRegistration;
-        if (decay != null) {
-            decay.close();
-        }
-        HeapStatisticsPeriodic.remove(periodicStats);
-        List<HeapArena> sharedArenas = new ArrayList<>();
-        synchronized (untrackedSharedArenas) {
-            sharedArenas.addAll(untrackedSharedArenas);
-        }
-        synchronized (trackedSharedArenas) {
-            sharedArenas.addAll(trackedSharedArenas);
-        }
-        for (HeapArena arena : sharedArenas) {
-            try {
-                arena.close();
-            } catch (IllegalStateException e) {
-                if (arena.scope().isAlive()) { // held by a downcall or I/O: it stays open
-                    LOG.log(System.Logger.Level.WARNING, () -> "heap '" + name + "': " + arena
-                            + " is in use and stays open; its memory goes back when it is closed", e);
-                } // else its user closed it concurrently, which released its chunks
-            }
-        }
+        registrations.removeAll();
+        sharedArenas.closeAll();
         try {
             for (Generation generation : generations.sealAll()) {
                 if (generation.tryCloseScope()) {
                     try {
-                        freeWaiting(generation.takeWaiting(), FreeReason.UNDER_PRESSURE);
+                        recycler.freeWaiting(generation.takeWaiting(), FreeReason.UNDER_PRESSURE);
                     } catch (RuntimeException e) { // counted by freeWaiting; go on closing
                         LOG.log(System.Logger.Level.WARNING, () -> "heap '" + name + "': a free failed", e);
                     }
@@ -358,7 +301,7 @@ public final class SystemHeap implements Heap {
 
     /** Returns how many close() steps that free no memory failed (logged); for tests. */
     long closeFailures() {
-        return closeFailures.get();
+        return registrations.closeFailures();
     }
 
     /** Has the reclaimer tick this heap's idle decay; called by the builder. */
@@ -367,7 +310,7 @@ public final class SystemHeap implements Heap {
             return;
         }
         IdleDecay decay = new IdleDecay(decayTime.toNanos());
-        decayRegistration = reclaimer.registerDecay(decay.tickNanos(), () -> closed ? 0 : decayTick(decay));
+        registrations.registerDecay(reclaimer, decay.tickNanos(), () -> closed ? 0 : decayTick(decay));
     }
 
     /**
@@ -380,237 +323,15 @@ public final class SystemHeap implements Heap {
         return pools.decay(decay);
     }
 
-    /** Registers this heap's shrinkers with the process-wide registry; called by the builder. */
-    private void registerWithSystem() {
-        if (freeList != null) {
-            systemRegistrations.add(Shrinkers.system().register(freeList));
-        }
-        systemRegistrations.add(Shrinkers.system().register(pinnedPurger));
-        systemRegistrations.add(Shrinkers.system().register(pools));
-    }
-
-    // ---- allocation ----
-
-    private Chunk allocateChunk(long byteSize) {
-        Chunk chunk = pools.allocatePooled(byteSize);
-        if (chunk != null) {
-            return chunk;
-        }
-        PoolMissEvent event = Events.startPoolMiss();
-        long chunkPages = pools.chunkPages(byteSize);
-        if (freeList != null && pools.hasPending(byteSize)) {
-            generations.sealIfWaiting();
-            freeList.help(chunkPages, pools.pendingPilingUp(byteSize));
-            chunk = pools.retryPooled(byteSize);
-            if (chunk != null) {
-                if (pools.recordShortfall(byteSize) && refillPools) {
-                    freeList.requestIdleAction(); // the worker refills the pool when it is idle
-                }
-                selfZeroed.incrementAndGet();
-                return missed(event, byteSize, chunk, PoolMissEvent.SELF_ZEROED);
-            }
-        }
-        MemoryRefusedException refused = null;
-        try {
-            reclaimer.beforeFreshMemory(chunkPages * pools.classes().pageSize());
-            chunk = pools.allocateFresh(byteSize);
-        } catch (MemoryRefusedException e) {
-            refused = e;
-        }
-        if (chunk != null) {
-            return missed(event, byteSize, chunk, PoolMissEvent.FRESH);
-        }
-        // Reclaim what brings the heap back under its budget with room for this chunk (other
-        // threads may take some of it meanwhile), then, if that was not enough, everything.
-        long pageSize = pools.classes().pageSize();
-        long deficitPages = Math.max(0, pools.heldBytes() - pools.maxBytes()) / pageSize + chunkPages;
-        boolean askedEverywhere = false;
-        for (long target : new long[] {2 * deficitPages, Long.MAX_VALUE}) {
-            if (refused != null && !askedEverywhere) {
-                // The OS is short, not the budget: what every heap holds may help (rule 5).
-                reclaimer.reclaimAfterRefusal();
-                askedEverywhere = true;
-            }
-            reclaim(target, "allocation");
-            try {
-                chunk = pools.retryPooled(byteSize);
-                if (chunk == null) {
-                    chunk = pools.allocateFresh(byteSize);
-                }
-            } catch (MemoryRefusedException e) {
-                refused = e;
-            }
-            if (chunk != null) {
-                return missed(event, byteSize, chunk, PoolMissEvent.RECLAIMED);
-            }
-        }
-        allocationFailures.incrementAndGet();
-        Events.poolMiss(event, name, byteSize, chunkPages * pools.classes().pageSize(), PoolMissEvent.FAILED);
-        HeapStats stats = stats();
-        throw new HeapOutOfMemoryError("heap '" + name + "': cannot allocate " + byteSize + " bytes ("
-                + chunkPages * stats.pageSize() + " with rounding) within budget " + stats.maxBytes()
-                + " bytes: in use " + stats.allocatedBytes() + ", pooled " + stats.pooledBytes()
-                + ", pending " + stats.pendingBytes() + ", held from the OS " + stats.reservedBytes()
-                + (refused != null ? "; the OS refused: " + refused.getMessage() : "")
-                + " (after reclaiming what the shrinkers could)");
-    }
-
-    /** Ends the pool-miss event of an allocation served by {@code servedBy}. */
-    private Chunk missed(PoolMissEvent event, long byteSize, Chunk chunk, String servedBy) {
-        Events.poolMiss(event, name, byteSize, chunk.byteSize(), servedBy);
-        return chunk;
-    }
-
-    /**
-     * Seals the current generation (its freed buffers become reclaimable), asks the shrinkers,
-     * and if that fell short, waits for frees already running on the worker (they are about to
-     * hand memory back) and asks again. Only the budget's edge and explicit shrinks get here,
-     * never the pool path.
-     */
-    private long reclaim(long nrPages, String source) {
-        ShrinkEvent event = Events.startShrink();
-        generations.sealIfWaiting();
-        long freed = shrinkers.shrink(nrPages);
-        if (freed < nrPages && freeList != null) {
-            freeList.drain();
-            freed += shrinkers.shrink(nrPages - freed);
-        }
-        shrinkCalls.incrementAndGet();
-        shrunkPages.addAndGet(freed);
-        Events.shrink(event, name, source, nrPages, freed);
-        return freed;
-    }
-
     private void requireOpen() {
         if (closed) {
             throw new IllegalStateException("heap '" + name + "' is closed");
         }
     }
 
-    private void requireValidSize(long byteSize) {
-        Checks.requireNonNegative(byteSize, "byteSize");
-        if (byteSize <= MAX_BYTE_SIZE) {
-            // A chunk wastes under a quarter of itself, so it is smaller than 4/3 of the size
-            // rounded to pages: only sizes near the budget need the exact class lookup (a
-            // binary search), which keeps it off the allocation fast path.
-            long rounded = pools.classes().roundToPages(byteSize);
-            if (rounded + rounded / 3 + pools.classes().pageSize() <= pools.maxBytes()) {
-                return;
-            }
-        }
-        if (byteSize > MAX_BYTE_SIZE || pools.chunkByteSize(byteSize) > pools.maxBytes()) {
-            throw new IllegalArgumentException("byteSize: " + byteSize + " (expected: at most "
-                    + Math.min(MAX_BYTE_SIZE, pools.maxBytes()) + " after rounding up to its size class ("
-                    + (byteSize > MAX_BYTE_SIZE ? "too large" : pools.chunkByteSize(byteSize) + " bytes")
-                    + "), the most heap '" + name + "' can ever hold)");
-        }
-    }
-
-    // ---- freeing ----
-
-    /** The last reference of a buffer is gone. */
+    /** The last reference of a buffer is gone; called by {@link HeapBuffer}. */
     void release(Chunk chunk, Generation generation) {
-        pools.markPending(chunk);
-        if (generation.release(chunk)) {
-            generations.retired(generation);
-        }
-    }
-
-    /** A generation has no live buffer and is sealed: close its scope, then free its chunks. */
-    private void retire(Generation generation) {
-        retirementsInFlight.incrementAndGet();
-        if (freeList == null) {
-            retireNow(generation, FreeReason.NORMAL);
-            return;
-        }
-        freeList.defer(new Retirement(generation));
-    }
-
-    private void retireNow(Generation generation, FreeReason reason) {
-        try {
-            if (generation.tryCloseScope()) {
-                freeWaiting(generation.takeWaiting(), reason);
-            } else {
-                scopeCloseRetries.incrementAndGet();
-                generations.retryLater(generation); // a stale segment is in a downcall: later
-            }
-        } finally {
-            retirementsInFlight.decrementAndGet();
-        }
-    }
-
-    /**
-     * The deferred retirement of a generation. It closes a shared scope (45-60 µs, a handshake
-     * with every thread), so allocating threads that help the worker leave it alone.
-     */
-    private final class Retirement extends DeferredFreeList.Item {
-        Retirement(Generation generation) {
-            super(generation.waitingPages(), (item, reason) -> retireNow(generation, reason));
-        }
-
-        @Override
-        public boolean mayBeFreedByHelpers() {
-            return false;
-        }
-    }
-
-    /** Frees every chunk of a list; one that fails does not stop the others. */
-    private void freeWaiting(Chunk first, FreeReason reason) {
-        RuntimeException failure = null;
-        for (Chunk chunk = first; chunk != null; ) {
-            Chunk next = chunk.nextWaiting;
-            chunk.nextWaiting = null;
-            try {
-                freeChunk(chunk, reason);
-            } catch (RuntimeException e) {
-                failure = recordSyncFailure(failure, e);
-            }
-            chunk = next;
-        }
-        if (failure != null) {
-            throw failure;
-        }
-    }
-
-    /**
-     * Counts a failed free where no deferred free list counts it (on a synchronous heap), and
-     * keeps the first failure to rethrow once the other chunks are freed.
-     */
-    private RuntimeException recordSyncFailure(RuntimeException first, RuntimeException e) {
-        if (freeList == null) {
-            syncFailedFrees.incrementAndGet();
-        }
-        if (first == null) {
-            return e;
-        }
-        first.addSuppressed(e);
-        return first;
-    }
-
-    /** The free action of every chunk; a closed heap gives everything straight back. */
-    private void freeChunk(Chunk chunk, FreeReason reason) {
-        pools.free(chunk, closed ? FreeReason.UNDER_PRESSURE : reason);
-    }
-
-    private void releaseArenaChunks(Chunk[] chunks, int count) {
-        for (int i = 0; i < count; i++) {
-            pools.markPending(chunks[i]);
-        }
-        RuntimeException failure = null;
-        for (int i = 0; i < count; i++) {
-            if (freeList != null) {
-                freeList.defer(chunks[i]);
-            } else {
-                try {
-                    freeChunk(chunks[i], FreeReason.NORMAL);
-                } catch (RuntimeException e) {
-                    failure = recordSyncFailure(failure, e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        recycler.release(chunk, generation);
     }
 
     /** The heap's side of its arenas, kept off the public API. */
@@ -623,18 +344,18 @@ public final class SystemHeap implements Heap {
         @Override
         public Chunk allocateChunk(long byteSize) {
             requireOpen();
-            requireValidSize(byteSize);
-            return SystemHeap.this.allocateChunk(byteSize);
+            allocator.requireValidSize(byteSize);
+            return allocator.allocate(byteSize);
         }
 
         @Override
         public void releaseChunks(Chunk[] chunks, int count) {
-            releaseArenaChunks(chunks, count);
+            recycler.releaseArenaChunks(chunks, count);
         }
 
         @Override
         public void arenaClosed(HeapArena arena) {
-            (arena.tracked() ? trackedSharedArenas : untrackedSharedArenas).remove(arena);
+            sharedArenas.remove(arena);
         }
     }
 
@@ -935,11 +656,11 @@ public final class SystemHeap implements Heap {
                     heap.close();
                     throw e;
                 }
-                heap.registerWithSystem();
+                heap.registrations.registerWithSystem(heap.freeList, heap.pinnedPurger, heap.pools);
             }
             if (jmx != null ? jmx : register) {
                 try {
-                    heap.mxBean = HeapMXBeanImpl.register(heap);
+                    heap.registrations.registerMXBean();
                 } catch (RuntimeException e) {
                     if (jmx != null) { // asked for explicitly: a heap without its bean is an error
                         heap.close();
@@ -952,7 +673,7 @@ public final class SystemHeap implements Heap {
                 }
             }
             heap.startIdleDecay(idleDecay);
-            HeapStatisticsPeriodic.add(heap.periodicStats);
+            heap.registrations.addPeriodicStats();
             return heap;
         }
     }
