@@ -52,6 +52,9 @@ import java.util.OptionalInt;
  *                           their memory went back through the deferred free path
  * @param leakedArenas       heap arenas found unreachable (with all their segments) unclosed
  * @param leakedBytes        bytes of chunks those leaks held, now given back
+ * @param zeroedOnFree       chunks of closed heap arenas zeroed on the closing thread because
+ *                           the worker was behind on their class (see
+ *                           {@link SystemHeap.Builder#zeroWhenBehind})
  */
 public record HeapStats(
         String heapName,
@@ -80,7 +83,8 @@ public record HeapStats(
         LeakDetection leakDetection,
         long leakedBuffers,
         long leakedArenas,
-        long leakedBytes) {
+        long leakedBytes,
+        long zeroedOnFree) {
 
     /**
      * Copies {@code sizeClasses} so the snapshot is immutable.

@@ -165,6 +165,20 @@ public final class PoolSet implements Shrinker {
     }
 
     /**
+     * Whether the worker is behind on {@code chunk}'s class: its pool is empty while other
+     * freed chunks of the class still wait to be zeroed (read without locks: an estimate). The
+     * next allocation of the class would zero a pending chunk itself; a freer that zeroes its
+     * own chunk now does that work while the chunk's cache lines are still its own.
+     *
+     * @param chunk a chunk its user just let go of (booked pending)
+     */
+    public boolean workerBehind(Chunk chunk) {
+        PagePool pool = chunk.pool();
+        return pool.chunkByteSize() != 0 && pool.pooledPages() == 0
+                && pool.pendingPagesEstimate() > chunk.nrPages();
+    }
+
+    /**
      * Whether freed chunks of the class that serves {@code byteSize} pile up: more than half of
      * what its pool may keep is pending. An allocation then frees even heavy pending items
      * (generation retirements) itself, which bounds memory when the worker cannot keep up.
