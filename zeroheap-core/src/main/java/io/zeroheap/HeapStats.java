@@ -114,7 +114,8 @@ public record HeapStats(
                 + "; hits " + poolHits + ", misses " + poolMisses
                 + (selfZeroedAllocations != 0 ? " (self-zeroed " + selfZeroedAllocations + ")" : "")
                 + (allocationFailures != 0 ? ", failed " + allocationFailures : "")
-                + "; frees normal " + (zeroedFrees + releasedFrees) + " (zeroed " + zeroedFrees + ")"
+                + "; frees normal " + (zeroedFrees + releasedFrees) + " (zeroed " + zeroedFrees
+                + (zeroedOnFree != 0 ? ", " + zeroedOnFree + " by their freer" : "") + ")"
                 + ", pressure " + pressureFrees + ", failed " + failedFrees
                 + (shrinkCalls != 0 ? "; shrinks " + shrinkCalls + " (" + shrunkPages + " pages)" : "")
                 + "; leaks " + (leakedBuffers + leakedArenas)
