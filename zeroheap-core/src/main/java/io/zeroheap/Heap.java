@@ -31,7 +31,8 @@ public interface Heap extends AutoCloseable {
 
     /**
      * Returns a new confined arena whose {@code allocate} draws zeroed memory from this heap and
-     * whose {@code close()} hands the memory back for deferred freeing. It keeps the whole
+     * whose {@code close()} hands the memory back for deferred freeing (a heap may zero small
+     * chunks on close when its worker is behind, see {@code SystemHeap.Builder#zeroWhenBehind}). It keeps the whole
      * {@link Arena} contract: only the creating thread may use or close it
      * ({@link WrongThreadException}), its segments die when it closes, and a second close
      * throws. This is the fast, fully safe path.

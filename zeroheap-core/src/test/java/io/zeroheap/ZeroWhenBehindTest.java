@@ -9,64 +9,103 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A closed heap arena's chunk is zeroed on the closing thread when the worker is behind on its
- * class (pool empty, other chunks of the class pending), and deferred otherwise.
+ * A closed heap arena's small chunk is zeroed on the closing thread when the worker is behind
+ * on its class (pool empty, chunks of the class pending, room in the pool), and deferred
+ * otherwise.
  */
 class ZeroWhenBehindTest {
 
-    private static final long CHUNK = 2L << 20; // a class whose slabs hold one chunk
+    /** The largest chunk zeroed on close; its slabs hold four chunks. */
+    private static final long CHUNK = 256 << 10;
+    private static final int SLAB_CHUNKS = 4;
 
     @Test
     void aChunkFreedWhileTheWorkerIsBehindShouldBeZeroedByTheFreerAndReadZeroNextTime() throws Exception {
-        try (SystemHeap heap = heap(true)) {
-            assertBehaviour(heap, true);
+        try (SystemHeap heap = heap(true, 32L << 20)) {
+            long[] addresses = new long[SLAB_CHUNKS];
+            Arena[] arenas = openArenasEmptyingThePool(heap, addresses);
+            try (WorkerGate gate = WorkerGate.holdWorker(heap.freeList())) {
+                arenas[0].close(); // pool empty, nothing pending: deferred to the (held) worker
+                arenas[1].close(); // pool empty, the first pending: zeroed here
+                arenas[2].close(); // the pool now holds the second chunk: deferred
+
+                HeapStats stats = heap.stats();
+                Zero.assertBalanced(stats);
+                assertThat(stats.zeroedOnFree()).isOne();
+                assertThat(stats.pooledBytes()).isEqualTo(CHUNK);
+                assertThat(stats.pendingBytes()).isEqualTo(2 * CHUNK);
+                assertThat(stats.toString()).contains("1 by their freer");
+                try (Arena again = heap.newArena()) {
+                    MemorySegment reused = again.allocate(CHUNK);
+                    assertThat(reused.address()).isEqualTo(addresses[1]);
+                    assertThat(Zero.firstNonZero(reused)).isEqualTo(-1);
+                }
+            }
+            arenas[3].close();
+            heap.drain();
+            assertThat(heap.stats().pendingBytes()).isZero();
+            Zero.assertBalanced(heap.stats());
         }
     }
 
     @Test
     void withTheSwitchOffEveryChunkShouldWaitForTheWorker() throws Exception {
-        try (SystemHeap heap = heap(false)) {
-            assertBehaviour(heap, false);
+        assertEveryChunkDeferred(heap(false, 32L << 20));
+    }
+
+    @Test
+    void aPoolWithoutRoomShouldLeaveTheChunkToTheWorker() throws Exception {
+        assertEveryChunkDeferred(heap(true, 0));
+    }
+
+    @Test
+    void aSynchronousHeapShouldNeverCountZeroingOnFree() {
+        try (SystemHeap heap = SystemHeap.builder().name("behind-sync").register(false).deferredFree(false)
+                .idleDecay(Duration.ZERO).build()) {
+            for (int i = 0; i < 8; i++) {
+                try (Arena arena = heap.newArena()) {
+                    arena.allocate(CHUNK).fill((byte) 1);
+                }
+            }
+            assertThat(heap.stats().zeroedOnFree()).isZero();
+            assertThat(heap.stats().zeroedFrees()).isEqualTo(8);
         }
     }
 
-    private static void assertBehaviour(SystemHeap heap, boolean zeroWhenBehind) throws Exception {
-        Arena first = heap.newArena();
-        Arena second = heap.newArena();
-        first.allocate(CHUNK).fill((byte) 0x11);
-        MemorySegment scribbled = second.allocate(CHUNK);
-        scribbled.fill((byte) 0x22);
-        long address = scribbled.address();
-        assertThat(heap.stats().pooledBytes()).isZero();
-
-        try (WorkerGate gate = WorkerGate.holdWorker(heap.freeList())) {
-            first.close();  // pool empty, nothing else pending: deferred
-            second.close(); // pool empty, the first pending: the worker is behind
-
-            HeapStats stats = heap.stats();
-            Zero.assertBalanced(stats);
-            if (zeroWhenBehind) {
-                assertThat(stats.zeroedOnFree()).isOne();
-                assertThat(stats.pooledBytes()).isEqualTo(CHUNK);
-                assertThat(stats.pendingBytes()).isEqualTo(CHUNK);
-                try (Arena again = heap.newArena()) {
-                    MemorySegment reused = again.allocate(CHUNK);
-                    assertThat(reused.address()).isEqualTo(address); // the chunk zeroed on close
-                    assertThat(Zero.firstNonZero(reused)).isEqualTo(-1);
+    private static void assertEveryChunkDeferred(SystemHeap heap) throws Exception {
+        try (heap) {
+            Arena[] arenas = openArenasEmptyingThePool(heap, new long[SLAB_CHUNKS]);
+            try (WorkerGate gate = WorkerGate.holdWorker(heap.freeList())) {
+                for (Arena arena : arenas) {
+                    arena.close();
                 }
-            } else {
+                HeapStats stats = heap.stats();
+                Zero.assertBalanced(stats);
                 assertThat(stats.zeroedOnFree()).isZero();
                 assertThat(stats.pooledBytes()).isZero();
-                assertThat(stats.pendingBytes()).isEqualTo(2 * CHUNK);
+                assertThat(stats.pendingBytes()).isEqualTo(SLAB_CHUNKS * CHUNK);
             }
+            heap.drain();
+            assertThat(heap.stats().pendingBytes()).isZero();
         }
-        heap.drain();
-        Zero.assertBalanced(heap.stats());
-        assertThat(heap.stats().pendingBytes()).isZero();
     }
 
-    private static SystemHeap heap(boolean zeroWhenBehind) {
-        return SystemHeap.builder().name("behind-" + zeroWhenBehind).register(false).refillPools(false)
-                .idleDecay(Duration.ZERO).zeroWhenBehind(zeroWhenBehind).build();
+    /** One arena per chunk of a fresh slab, each chunk scribbled: the pool of the class is empty. */
+    private static Arena[] openArenasEmptyingThePool(SystemHeap heap, long[] addresses) {
+        Arena[] arenas = new Arena[SLAB_CHUNKS];
+        for (int i = 0; i < SLAB_CHUNKS; i++) {
+            arenas[i] = heap.newArena();
+            MemorySegment segment = arenas[i].allocate(CHUNK);
+            segment.fill((byte) (0x20 + i));
+            addresses[i] = segment.address();
+        }
+        assertThat(heap.stats().pooledBytes()).as("the slab's chunks are all in use").isZero();
+        return arenas;
+    }
+
+    private static SystemHeap heap(boolean zeroWhenBehind, long poolCapBytes) {
+        return SystemHeap.builder().name("behind-" + zeroWhenBehind + "-" + poolCapBytes).register(false)
+                .refillPools(false).poolCapBytes(poolCapBytes).idleDecay(Duration.ZERO)
+                .zeroWhenBehind(zeroWhenBehind).build();
     }
 }

@@ -209,6 +209,11 @@ public final class PagePool {
                 && (long) POOLED_PAGES.getOpaque(this) + returned.pagesEstimate() + chunk.nrPages() <= capPages;
     }
 
+    /** Whether a chunk of this class would fit under the cap now (an estimate, no lock). */
+    boolean hasRoomFor(Chunk chunk) {
+        return (long) POOLED_PAGES.getOpaque(this) + returned.pagesEstimate() + chunk.nrPages() <= capPages;
+    }
+
     /** Returns the most pages this pool keeps. */
     long capPages() {
         return capPages;

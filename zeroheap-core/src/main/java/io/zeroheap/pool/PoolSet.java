@@ -165,17 +165,18 @@ public final class PoolSet implements Shrinker {
     }
 
     /**
-     * Whether the worker is behind on {@code chunk}'s class: its pool is empty while other
-     * freed chunks of the class still wait to be zeroed (read without locks: an estimate). The
-     * next allocation of the class would zero a pending chunk itself; a freer that zeroes its
-     * own chunk now does that work while the chunk's cache lines are still its own.
+     * Whether the worker is behind on {@code chunk}'s class: its pool is empty while freed
+     * chunks of the class wait to be zeroed, and the pool has room for this one (read without
+     * locks: an estimate). The next allocation of the class would zero a pending chunk itself;
+     * a freer that zeroes its own chunk now does that work while the chunk's cache lines are
+     * still its own.
      *
-     * @param chunk a chunk its user just let go of (booked pending)
+     * @param chunk a chunk still allocated, about to be freed (not yet booked pending)
      */
     public boolean workerBehind(Chunk chunk) {
         PagePool pool = chunk.pool();
-        return pool.chunkByteSize() != 0 && pool.pooledPages() == 0
-                && pool.pendingPagesEstimate() > chunk.nrPages();
+        return pool.chunkByteSize() != 0 && pool.pooledPages() == 0 && pool.pendingPagesEstimate() > 0
+                && pool.hasRoomFor(chunk);
     }
 
     /**
@@ -242,13 +243,15 @@ public final class PoolSet implements Shrinker {
      * Frees a pending chunk whose memory no live segment can reach any more: {@code NORMAL}
      * zeroes it and pools it (or gives it back if the pool is full); {@code UNDER_PRESSURE}
      * gives it back to the OS unzeroed.
+     *
+     * @return true if the chunk was zeroed and pooled; false if it went back to the OS
      */
-    public void free(Chunk chunk, FreeReason reason) {
+    public boolean free(Chunk chunk, FreeReason reason) {
         PagePool pool = chunk.pool();
         if (reason == FreeReason.NORMAL && pool.hasRoom(chunk)) {
             source.zero(chunk.address(), chunk.byteSize());
             if (pool.offerZeroed(chunk)) {
-                return;
+                return true;
             }
         }
         switch (pool.releasePending(chunk, reason == FreeReason.UNDER_PRESSURE)) {
@@ -258,6 +261,7 @@ public final class PoolSet implements Shrinker {
                 // the purging thread unmaps it when its madvise returns
             }
         }
+        return false;
     }
 
     /**
