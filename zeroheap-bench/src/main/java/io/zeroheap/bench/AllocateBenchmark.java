@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.zeroheap.Heap;
 import io.zeroheap.HeapBuffer;
+import io.zeroheap.Reclaimer;
 import io.zeroheap.SystemHeap;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -142,6 +143,16 @@ public class AllocateBenchmark {
     @Param({"32"})
     public int poolCapMiB;
 
+    /**
+     * Whether the heaps run with the library's pressure monitors (the process reclaimer's PSI
+     * trigger and watermark readings, and idle decay); false gives them a reclaimer with both
+     * off and no decay, to measure what the monitors cost.
+     */
+    @Param({"true"})
+    public boolean monitors;
+
+    private Reclaimer quietReclaimer;
+
     private SystemHeap heap;
     private SystemHeap syncHeap;
     private PooledByteBufAllocator netty;
@@ -153,10 +164,18 @@ public class AllocateBenchmark {
         if (size < 1) {
             throw new IllegalArgumentException("size: " + size + " (expected: >= 1)");
         }
-        heap = SystemHeap.builder().name("bench-deferred").register(false).poolCapBytes((long) poolCapMiB << 20)
-                .build();
-        syncHeap = SystemHeap.builder().name("bench-sync").deferredFree(false).register(false)
-                .poolCapBytes((long) poolCapMiB << 20).build();
+        SystemHeap.Builder deferred = SystemHeap.builder().name("bench-deferred").register(false)
+                .poolCapBytes((long) poolCapMiB << 20);
+        SystemHeap.Builder sync = SystemHeap.builder().name("bench-sync").deferredFree(false).register(false)
+                .poolCapBytes((long) poolCapMiB << 20);
+        if (!monitors) {
+            quietReclaimer = Reclaimer.builder().psi(false).watermarks(false).threadName("bench-quiet").build();
+            for (SystemHeap.Builder builder : new SystemHeap.Builder[] {deferred, sync}) {
+                builder.reclaimer(quietReclaimer).idleDecay(java.time.Duration.ZERO);
+            }
+        }
+        heap = deferred.build();
+        syncHeap = sync.build();
         netty = new PooledByteBufAllocator(true);
     }
 
@@ -165,6 +184,9 @@ public class AllocateBenchmark {
     public void tearDown() {
         heap.close();
         syncHeap.close();
+        if (quietReclaimer != null) {
+            quietReclaimer.close();
+        }
     }
 
     // ---- burst: BURST buffers per invocation, the deferred heap drained between bursts ----
