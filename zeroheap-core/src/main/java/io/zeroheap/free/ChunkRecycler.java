@@ -176,10 +176,15 @@ public final class ChunkRecycler {
      *                          chunks are freed all the same; later failures suppressed)
      */
     public void releaseArenaChunks(Chunk[] chunks, int count) {
-        boolean[] zeroHere = new boolean[count];
+        boolean[] zeroHere = null; // allocated only when some chunk is zeroed here
         if (freeList != null && zeroWhenBehind && !heapClosed.getAsBoolean()) {
             for (int i = 0; i < count; i++) { // decided before this arena's own chunks count as pending
-                zeroHere[i] = chunks[i].byteSize() <= ZERO_ON_FREE_MAX_BYTES && pools.workerBehind(chunks[i]);
+                if (chunks[i].byteSize() <= ZERO_ON_FREE_MAX_BYTES && pools.workerBehind(chunks[i])) {
+                    if (zeroHere == null) {
+                        zeroHere = new boolean[count];
+                    }
+                    zeroHere[i] = true;
+                }
             }
         }
         for (int i = 0; i < count; i++) {
@@ -188,7 +193,7 @@ public final class ChunkRecycler {
         RuntimeException failure = null;
         boolean zeroedAny = false;
         for (int i = 0; i < count; i++) {
-            if (freeList != null && !zeroHere[i]) {
+            if (freeList != null && (zeroHere == null || !zeroHere[i])) {
                 freeList.defer(chunks[i]);
             } else if (freeList != null) {
                 zeroedAny |= zeroOnFree(chunks[i]);

@@ -205,8 +205,7 @@ public final class PagePool {
      * once (the worker plus threads helping it).
      */
     boolean hasRoom(Chunk chunk) {
-        return CHUNK_STATE.getOpaque(chunk) == Chunk.State.PENDING
-                && (long) POOLED_PAGES.getOpaque(this) + returned.pagesEstimate() + chunk.nrPages() <= capPages;
+        return CHUNK_STATE.getOpaque(chunk) == Chunk.State.PENDING && hasRoomFor(chunk);
     }
 
     /** Whether a chunk of this class would fit under the cap now (an estimate, no lock). */
