@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -365,6 +366,68 @@ class DeferredFreeListTest {
     }
 
     @Test
+    void aLingeringWorkerShouldFindNewItemsWithoutBeingWoken() throws Exception {
+        try (DeferredFreeList lingering = DeferredFreeList.builder().workerName("test-lingering")
+                .workerLinger(Duration.ofMillis(500)).build()) {
+            RecordingItem first = new RecordingItem(1);
+            lingering.defer(first);
+            awaitTrue(() -> first.frees.get() == 1, "the first item is freed");
+            awaitTrue(() -> lingering.workerThread().getState() == Thread.State.TIMED_WAITING, "the worker lingers");
+            long wakeups = lingering.stats().workerWakeups();
+
+            RecordingItem second = new RecordingItem(1);
+            lingering.defer(second);
+
+            awaitTrue(() -> second.frees.get() == 1, "the lingering worker finds the second item");
+            assertThat(second.lastThread).isSameAs(lingering.workerThread());
+            assertThat(lingering.stats().workerWakeups()).as("unparks of the worker").isEqualTo(wakeups);
+            awaitTrue(() -> lingering.workerThread().getState() == Thread.State.WAITING,
+                    "after the linger the worker parks until woken");
+        }
+    }
+
+    @Test
+    void withoutLingerTheWorkerShouldParkAtOnceAndBeWokenByTheNextItem() throws Exception {
+        try (DeferredFreeList eager = DeferredFreeList.builder().workerName("test-no-linger")
+                .workerLinger(Duration.ZERO).build()) {
+            RecordingItem first = new RecordingItem(1);
+            eager.defer(first);
+            awaitTrue(() -> first.frees.get() == 1, "the first item is freed");
+            awaitTrue(() -> eager.workerThread().getState() == Thread.State.WAITING, "the worker parks");
+            long wakeups = eager.stats().workerWakeups();
+
+            RecordingItem second = new RecordingItem(1);
+            eager.defer(second);
+
+            awaitTrue(() -> second.frees.get() == 1, "the woken worker frees the second item");
+            assertThat(eager.stats().workerWakeups()).isEqualTo(wakeups + 1);
+        }
+    }
+
+    @Test
+    void anInterruptWhileLingeringShouldBeCountedAndNotMakeTheWorkerSpin() throws Exception {
+        try (DeferredFreeList lingering = DeferredFreeList.builder().workerName("test-lingering-interrupt")
+                .workerLinger(Duration.ofSeconds(1)).build()) {
+            RecordingItem item = new RecordingItem(1);
+            lingering.defer(item);
+            awaitTrue(() -> item.frees.get() == 1, "the item is freed");
+            Thread worker = lingering.workerThread();
+            awaitTrue(() -> worker.getState() == Thread.State.TIMED_WAITING, "the worker lingers");
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long cpuBefore = threads.getThreadCpuTime(worker.threadId());
+
+            worker.interrupt();
+            awaitTrue(() -> lingering.stats().workerInterrupts() == 1, "the interrupt is counted");
+            Thread.sleep(200);
+
+            long cpuNanos = threads.getThreadCpuTime(worker.threadId()) - cpuBefore;
+            assertThat(cpuNanos).as("worker CPU time over 200 ms of lingering after an interrupt")
+                    .isLessThan(20_000_000);
+            assertThat(worker.isInterrupted()).isFalse();
+        }
+    }
+
+    @Test
     void helpShouldFreeNewestItemsOnTheCallerButLeaveHeavyOnesToTheWorker() throws Exception {
         try (WorkerGate gate = WorkerGate.holdWorker(list)) {
             RecordingItem heavy = new RecordingItem(4) {
@@ -461,6 +524,14 @@ class DeferredFreeListTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("workerNice: 20 (expected: in [0, 19])");
         assertThatThrownBy(() -> DeferredFreeList.builder().workerNice(-1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("workerNice: -1 (expected: in [0, 19])");
+        assertThatThrownBy(() -> DeferredFreeList.builder().workerLinger(Duration.ofNanos(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("workerLinger: PT-0.000000001S (expected: between ZERO and PT1S)");
+        assertThatThrownBy(() -> DeferredFreeList.builder().workerLinger(Duration.ofMillis(1001)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("workerLinger: PT1.001S (expected: between ZERO and PT1S)");
+        assertThatThrownBy(() -> DeferredFreeList.builder().workerLinger(null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("linger");
     }
 
     static void assertBalanced(DeferredFreeStats s) {

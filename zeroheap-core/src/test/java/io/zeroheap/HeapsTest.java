@@ -59,6 +59,8 @@ class HeapsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pageSize: 5000");
         assertThatThrownBy(() -> SystemHeap.builder().workerNice(20))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SystemHeap.builder().workerLinger(java.time.Duration.ofSeconds(2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("workerLinger: PT2S");
         assertThatThrownBy(() -> SystemHeap.builder().generationMaxBuffers(0))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Heaps.find(null)).isInstanceOf(NullPointerException.class);

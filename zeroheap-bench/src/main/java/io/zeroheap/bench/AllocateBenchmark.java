@@ -151,6 +151,13 @@ public class AllocateBenchmark {
     @Param({"true"})
     public boolean monitors;
 
+    /**
+     * How long the deferred heap's idle worker lingers before it parks, in ms (the library
+     * default is 5; 0 parks at once, so the first free of each burst pays to wake it).
+     */
+    @Param({"5"})
+    public int workerLingerMillis;
+
     private Reclaimer quietReclaimer;
 
     private SystemHeap heap;
@@ -165,7 +172,8 @@ public class AllocateBenchmark {
             throw new IllegalArgumentException("size: " + size + " (expected: >= 1)");
         }
         SystemHeap.Builder deferred = SystemHeap.builder().name("bench-deferred").register(false)
-                .poolCapBytes((long) poolCapMiB << 20);
+                .poolCapBytes((long) poolCapMiB << 20)
+                .workerLinger(java.time.Duration.ofMillis(workerLingerMillis));
         SystemHeap.Builder sync = SystemHeap.builder().name("bench-sync").deferredFree(false).register(false)
                 .poolCapBytes((long) poolCapMiB << 20);
         if (!monitors) {
