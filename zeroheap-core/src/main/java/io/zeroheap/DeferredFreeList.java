@@ -603,7 +603,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
          * Sets how long the worker, once the list is empty, keeps looking for new items before
          * it parks until a producer wakes it (default {@value #DEFAULT_WORKER_LINGER_MILLIS}
          * ms; {@link Duration#ZERO} parks at once). While it lingers it sleeps in timed parks of
-         * 50 µs doubling to 1 ms, and {@link #defer} does not wake it: waking a parked thread
+         * 0.5 ms, then 1 ms, and {@link #defer} does not wake it: waking a parked thread
          * costs the deferring thread a futex call and, in a VM, an inter-processor interrupt
          * (4-10 µs measured on a 2-core KVM guest), which the first free of each burst would
          * otherwise pay. The price is a few timer wake-ups of the worker per idle spell, and

@@ -100,6 +100,12 @@ import java.util.concurrent.TimeUnit;
  * Heaps are built with the library's defaults (pool cap 32 MiB per size class, so at 32 MiB one
  * chunk is pooled and the rest of a burst maps fresh memory) and {@code register(false)}.
  *
+ * <p><b>JVM</b>: {@code -XX:+AlwaysPreTouch}. Without it the first pass through the young
+ * generation page-faults its fresh pages (about 10 µs each here), and in the burst regime, whose
+ * drains allocate little, that pass lasts the whole run: every peer that allocates Java objects
+ * per operation (zeroheap's arena and buffer objects, the JDK's arenas, direct buffers) paid
+ * 0.1-0.6 µs per operation for it, which a service past its first collections never pays.
+ *
  * <p><b>Memory held</b> ({@code reservedMiB}, zeroheap methods only): the high-water mark of
  * {@link io.zeroheap.HeapStats#reservedBytes()} (bytes held from the OS, both heaps of the
  * trial summed; the one a method does not use holds nothing) over the measurement iterations,
@@ -119,7 +125,8 @@ import java.util.concurrent.TimeUnit;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx2g", "-XX:MaxDirectMemorySize=1g"})
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx2g", "-XX:MaxDirectMemorySize=1g",
+        "-XX:+AlwaysPreTouch"})
 @Warmup(iterations = 3, time = 1, timeUnit = TimeUnit.SECONDS)
 @Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
 @State(Scope.Benchmark) // not Thread: JMH would give Burst and Held instances of their own
