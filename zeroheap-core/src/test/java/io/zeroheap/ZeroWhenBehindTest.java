@@ -1,10 +1,12 @@
 package io.zeroheap;
 
+import io.zeroheap.free.ChunkRecycler;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,15 +17,41 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ZeroWhenBehindTest {
 
-    /** The largest chunk zeroed on close; its slabs hold four chunks. */
+    /** The largest chunk these heaps zero on close; its slabs hold four chunks. */
     private static final long CHUNK = 256 << 10;
+    /** Four arenas: a fresh slab's chunks, or four fresh maps of larger chunks. */
     private static final int SLAB_CHUNKS = 4;
 
     @Test
     void aChunkFreedWhileTheWorkerIsBehindShouldBeZeroedByTheFreerAndReadZeroNextTime() throws Exception {
-        try (SystemHeap heap = heap(true, 32L << 20)) {
+        assertZeroedByTheFreerWhileTheWorkerIsBehind(heap(true, 32L << 20), CHUNK);
+    }
+
+    @Test
+    void aChunkUpToARaisedBoundShouldBeZeroedByTheFreerToo() throws Exception {
+        long chunk = 1 << 20;
+        assertZeroedByTheFreerWhileTheWorkerIsBehind(heap(true, 32L << 20, chunk), chunk);
+    }
+
+    @Test
+    void aChunkOverTheBoundShouldBeLeftToTheWorker() throws Exception {
+        assertEveryChunkDeferred(heap(true, 32L << 20), 1 << 20);
+    }
+
+    @Test
+    void theDefaultBoundShouldBeHalfTheLevel2CacheWithinLimits() {
+        assertThat(ChunkRecycler.zeroOnFreeMaxBytes(OptionalLong.of(2 << 20))).isEqualTo(1 << 20);
+        assertThat(ChunkRecycler.zeroOnFreeMaxBytes(OptionalLong.of(512 << 10))).isEqualTo(256 << 10);
+        assertThat(ChunkRecycler.zeroOnFreeMaxBytes(OptionalLong.of(64 << 10))).isEqualTo(64 << 10);
+        assertThat(ChunkRecycler.zeroOnFreeMaxBytes(OptionalLong.of(64 << 20))).isEqualTo(4 << 20);
+        assertThat(ChunkRecycler.zeroOnFreeMaxBytes(OptionalLong.empty()))
+                .isEqualTo(ChunkRecycler.DEFAULT_ZERO_ON_FREE_MAX_BYTES);
+    }
+
+    private static void assertZeroedByTheFreerWhileTheWorkerIsBehind(SystemHeap heap, long chunk) throws Exception {
+        try (heap) {
             long[] addresses = new long[SLAB_CHUNKS];
-            Arena[] arenas = openArenasEmptyingThePool(heap, addresses);
+            Arena[] arenas = openArenasEmptyingThePool(heap, addresses, chunk);
             try (WorkerGate gate = WorkerGate.holdWorker(heap.freeList())) {
                 arenas[0].close(); // pool empty, nothing pending: deferred to the (held) worker
                 arenas[1].close(); // pool empty, the first pending: zeroed here
@@ -32,11 +60,11 @@ class ZeroWhenBehindTest {
                 HeapStats stats = heap.stats();
                 Zero.assertBalanced(stats);
                 assertThat(stats.zeroedOnFree()).isOne();
-                assertThat(stats.pooledBytes()).isEqualTo(CHUNK);
-                assertThat(stats.pendingBytes()).isEqualTo(2 * CHUNK);
+                assertThat(stats.pooledBytes()).isEqualTo(chunk);
+                assertThat(stats.pendingBytes()).isEqualTo(2 * chunk);
                 assertThat(stats.toString()).contains("1 by their freer");
                 try (Arena again = heap.newArena()) {
-                    MemorySegment reused = again.allocate(CHUNK);
+                    MemorySegment reused = again.allocate(chunk);
                     assertThat(reused.address()).isEqualTo(addresses[1]);
                     assertThat(Zero.firstNonZero(reused)).isEqualTo(-1);
                 }
@@ -50,12 +78,12 @@ class ZeroWhenBehindTest {
 
     @Test
     void withTheSwitchOffEveryChunkShouldWaitForTheWorker() throws Exception {
-        assertEveryChunkDeferred(heap(false, 32L << 20));
+        assertEveryChunkDeferred(heap(false, 32L << 20), CHUNK);
     }
 
     @Test
     void aPoolWithoutRoomShouldLeaveTheChunkToTheWorker() throws Exception {
-        assertEveryChunkDeferred(heap(true, 0));
+        assertEveryChunkDeferred(heap(true, 0), CHUNK);
     }
 
     @Test
@@ -72,9 +100,9 @@ class ZeroWhenBehindTest {
         }
     }
 
-    private static void assertEveryChunkDeferred(SystemHeap heap) throws Exception {
+    private static void assertEveryChunkDeferred(SystemHeap heap, long chunk) throws Exception {
         try (heap) {
-            Arena[] arenas = openArenasEmptyingThePool(heap, new long[SLAB_CHUNKS]);
+            Arena[] arenas = openArenasEmptyingThePool(heap, new long[SLAB_CHUNKS], chunk);
             try (WorkerGate gate = WorkerGate.holdWorker(heap.freeList())) {
                 for (Arena arena : arenas) {
                     arena.close();
@@ -83,7 +111,7 @@ class ZeroWhenBehindTest {
                 Zero.assertBalanced(stats);
                 assertThat(stats.zeroedOnFree()).isZero();
                 assertThat(stats.pooledBytes()).isZero();
-                assertThat(stats.pendingBytes()).isEqualTo(SLAB_CHUNKS * CHUNK);
+                assertThat(stats.pendingBytes()).isEqualTo(SLAB_CHUNKS * chunk);
             }
             heap.drain();
             assertThat(heap.stats().pendingBytes()).isZero();
@@ -91,11 +119,11 @@ class ZeroWhenBehindTest {
     }
 
     /** One arena per chunk of a fresh slab, each chunk scribbled: the pool of the class is empty. */
-    private static Arena[] openArenasEmptyingThePool(SystemHeap heap, long[] addresses) {
+    private static Arena[] openArenasEmptyingThePool(SystemHeap heap, long[] addresses, long chunk) {
         Arena[] arenas = new Arena[SLAB_CHUNKS];
         for (int i = 0; i < SLAB_CHUNKS; i++) {
             arenas[i] = heap.newArena();
-            MemorySegment segment = arenas[i].allocate(CHUNK);
+            MemorySegment segment = arenas[i].allocate(chunk);
             segment.fill((byte) (0x20 + i));
             addresses[i] = segment.address();
         }
@@ -104,8 +132,12 @@ class ZeroWhenBehindTest {
     }
 
     private static SystemHeap heap(boolean zeroWhenBehind, long poolCapBytes) {
+        return heap(zeroWhenBehind, poolCapBytes, CHUNK);
+    }
+
+    private static SystemHeap heap(boolean zeroWhenBehind, long poolCapBytes, long zeroOnFreeMaxBytes) {
         return SystemHeap.builder().name("behind-" + zeroWhenBehind + "-" + poolCapBytes).register(false)
                 .refillPools(false).poolCapBytes(poolCapBytes).idleDecay(Duration.ZERO)
-                .zeroWhenBehind(zeroWhenBehind).build();
+                .zeroWhenBehind(zeroWhenBehind).zeroWhenBehindMaxBytes(zeroOnFreeMaxBytes).build();
     }
 }

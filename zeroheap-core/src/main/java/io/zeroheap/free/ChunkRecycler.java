@@ -2,11 +2,13 @@ package io.zeroheap.free;
 
 import io.zeroheap.DeferredFreeList;
 import io.zeroheap.FreeReason;
+import io.zeroheap.os.CpuCaches;
 import io.zeroheap.pool.Chunk;
 import io.zeroheap.pool.PoolSet;
 import io.zeroheap.scope.Generation;
 import io.zeroheap.scope.Generations;
 
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
@@ -27,8 +29,13 @@ import java.util.function.BooleanSupplier;
  */
 public final class ChunkRecycler {
 
-    /** The largest chunk a closing arena zeroes itself when the worker is behind (about L2). */
-    public static final long ZERO_ON_FREE_MAX_BYTES = 256 << 10;
+    /**
+     * The largest chunk a closing arena zeroes itself when the worker is behind, where the
+     * CPU's level-2 cache size is unknown.
+     */
+    public static final long DEFAULT_ZERO_ON_FREE_MAX_BYTES = 256 << 10;
+    private static final long MIN_ZERO_ON_FREE_MAX_BYTES = 64 << 10;
+    private static final long MAX_ZERO_ON_FREE_MAX_BYTES = 4 << 20;
     private static final System.Logger LOG = System.getLogger(ChunkRecycler.class.getName());
 
     private final PoolSet pools;
@@ -42,23 +49,53 @@ public final class ChunkRecycler {
     private final AtomicLong syncFailedFrees = new AtomicLong();
     private final AtomicLong zeroedOnFree = new AtomicLong();
     private final AtomicLong freerFailedFrees = new AtomicLong();
-    private final boolean zeroWhenBehind;
+    /** The largest chunk zeroed on its closing thread when the worker is behind; 0: never. */
+    private final long zeroOnFreeMaxBytes;
 
     /**
      * @param pools       the heap's pools, where every freed chunk goes
      * @param generations the heap's buffer generations
      * @param freeList    the heap's deferred free list; null to free on the calling thread
      * @param heapClosed  whether the heap is closed (then every free gives the memory back)
-     * @param zeroWhenBehind whether a closed arena's chunk is zeroed on the closing thread
-     *                    when the worker is behind on its class (see {@link #releaseArenaChunks})
+     * @param zeroOnFreeMaxBytes the largest chunk of a closed arena zeroed on the closing
+     *                    thread when the worker is behind on its class (see
+     *                    {@link #releaseArenaChunks}); 0 for none
      */
     public ChunkRecycler(PoolSet pools, Generations generations, DeferredFreeList freeList,
-                         BooleanSupplier heapClosed, boolean zeroWhenBehind) {
-        this.zeroWhenBehind = zeroWhenBehind;
+                         BooleanSupplier heapClosed, long zeroOnFreeMaxBytes) {
+        this.zeroOnFreeMaxBytes = zeroOnFreeMaxBytes;
         this.pools = pools;
         this.generations = generations;
         this.freeList = freeList;
         this.heapClosed = heapClosed;
+    }
+
+    /**
+     * Returns the largest chunk worth zeroing on its closing thread on a CPU whose level-2
+     * cache holds {@code level2Bytes}: half of it (the chunk, and room for what the thread
+     * works on), between 64 KiB and 4 MiB; {@value #DEFAULT_ZERO_ON_FREE_MAX_BYTES} bytes if
+     * the size is unknown. A chunk that fits is still in the freer's cache when it is zeroed,
+     * while the worker on the other core would pull every line across (here, 2 MiB of L2: a
+     * cache-hot 1 MiB {@code memset} takes ~15 µs, a cold one ~37 µs).
+     */
+    public static long zeroOnFreeMaxBytes(OptionalLong level2Bytes) {
+        if (level2Bytes.isEmpty()) {
+            return DEFAULT_ZERO_ON_FREE_MAX_BYTES;
+        }
+        return Math.clamp(level2Bytes.getAsLong() / 2, MIN_ZERO_ON_FREE_MAX_BYTES, MAX_ZERO_ON_FREE_MAX_BYTES);
+    }
+
+    /**
+     * Returns {@link #zeroOnFreeMaxBytes(OptionalLong)} for this machine's CPU (its sysfs is
+     * read once per JVM).
+     */
+    public static long zeroOnFreeMaxBytesHere() {
+        return ThisCpu.ZERO_ON_FREE_MAX_BYTES;
+    }
+
+    /** Holds what was read of this machine's CPU, loaded on first use. */
+    private static final class ThisCpu {
+        static final long ZERO_ON_FREE_MAX_BYTES = zeroOnFreeMaxBytes(CpuCaches.level2Bytes(CpuCaches.CPU0_CACHES));
     }
 
     /**
@@ -163,13 +200,16 @@ public final class ChunkRecycler {
      *
      * <p>When the worker is behind on a chunk's class ({@code zeroWhenBehind}; its pool is
      * empty while chunks of the class wait to be zeroed, see {@link PoolSet#workerBehind}) and
-     * the chunk is at most {@value #ZERO_ON_FREE_MAX_BYTES} bytes, the chunk is zeroed and
+     * the chunk is at most {@code zeroOnFreeMaxBytes} (half the L2 cache, see
+     * {@link #zeroOnFreeMaxBytes(OptionalLong)}), the chunk is zeroed and
      * pooled here instead: the next allocation of that class would zero a pending chunk itself
      * anyway (DESIGN rule 4), and here the chunk's cache lines are still this thread's. A
      * deliberate exception to "a freed buffer is not zeroed by the thread that frees it",
      * bounded to chunks that fit in a core's L2 cache. Measured on this 2-core VM
      * (AllocateBenchmark, sustained, touched): 4 KiB arenas 572 to 285 ns, 64 KiB 2.1 to
-     * 1.4 µs, the burst regime unchanged (its pools are warm, so nothing is zeroed here). A
+     * 1.4 µs, and with the bound raised from 256 KiB to half the 2 MiB L2, 1 MiB arenas
+     * 16.6 to 15.2 µs while the heap held 5 instead of 96 MiB; the burst regime unchanged
+     * (its pools are warm, so nothing is zeroed here). A
      * free that fails there is logged and counted as a failed free, not thrown.
      *
      * @throws RuntimeException on a synchronous heap, the first free that failed (the other
@@ -177,9 +217,9 @@ public final class ChunkRecycler {
      */
     public void releaseArenaChunks(Chunk[] chunks, int count) {
         boolean[] zeroHere = null; // allocated only when some chunk is zeroed here
-        if (freeList != null && zeroWhenBehind && !heapClosed.getAsBoolean()) {
+        if (freeList != null && zeroOnFreeMaxBytes > 0 && !heapClosed.getAsBoolean()) {
             for (int i = 0; i < count; i++) { // decided before this arena's own chunks count as pending
-                if (chunks[i].byteSize() <= ZERO_ON_FREE_MAX_BYTES && pools.workerBehind(chunks[i])) {
+                if (chunks[i].byteSize() <= zeroOnFreeMaxBytes && pools.workerBehind(chunks[i])) {
                     if (zeroHere == null) {
                         zeroHere = new boolean[count];
                     }
