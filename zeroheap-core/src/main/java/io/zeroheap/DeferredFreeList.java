@@ -8,7 +8,6 @@ import io.zeroheap.util.Checks;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -35,9 +34,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li><b>Wake-up</b>: the worker sets its {@code parked} flag, re-checks for work, then parks;
  *       {@code defer} pushes, then reads {@code parked} and unparks if set. Both sides
  *       use volatile (sequentially consistent) accesses, so either the worker sees the item or
- *       the producer sees the flag: no wake-up is lost, and an idle worker uses no CPU. Before
- *       it parks, an idle worker lingers ({@link Builder#workerLinger}) in timed parks with the
- *       flag clear, so the first frees of a burst do not pay for waking it.</li>
+ *       the producer sees the flag: no wake-up is lost, and a worker that has lingered uses no
+ *       CPU while idle. Before it parks, an idle worker lingers ({@link Builder#workerLinger})
+ *       in timed parks with the flag clear, so the first frees of a burst do not pay for waking
+ *       it.</li>
  *   <li><b>Drain</b>: {@link #drain()} pushes a marker and frees items on the calling thread
  *       until some consumer has taken the marker; then it waits until every item taken before
  *       the marker has finished freeing. Items deferred before the call precede the marker, so
@@ -77,11 +77,8 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
     /** The default niceness of the worker, the lowest priority Linux gives (as in the seed). */
     public static final int DEFAULT_WORKER_NICE = 19;
 
-    /**
-     * The default time an idle worker lingers before it parks until woken:
-     * {@value #DEFAULT_WORKER_LINGER_MILLIS} ms (see {@link Builder#workerLinger}).
-     */
-    public static final long DEFAULT_WORKER_LINGER_MILLIS = 5;
+    /** The default time an idle worker lingers before it parks until woken, 5 ms (see {@link Builder#workerLinger}). */
+    public static final Duration DEFAULT_WORKER_LINGER = Duration.ofMillis(5);
 
     /** The longest linger {@link Builder#workerLinger} accepts. */
     public static final Duration MAX_WORKER_LINGER = Duration.ofSeconds(1);
@@ -330,9 +327,23 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
         return "DeferredFreeList[" + workerName + (closed ? ", closed]" : "]");
     }
 
+    /**
+     * Returns whether the worker is idle: lingering or parked, having found nothing to free. A
+     * hint (a volatile read), stale as soon as it is read: items deferred since may not have
+     * been seen yet. Any thread, lock-free.
+     */
+    public boolean workerIdle() {
+        return worker.isIdle();
+    }
+
     /** The current worker thread; for tests in this package. */
     Thread workerThread() {
         return worker.thread();
+    }
+
+    /** How many times a producer unparked the worker; for tests in this package. */
+    long workerUnparks() {
+        return worker.unparks();
     }
 
     // ---- consumer side ----
@@ -570,7 +581,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
     public static final class Builder {
         private String workerName = DEFAULT_WORKER_NAME;
         private int workerNice = DEFAULT_WORKER_NICE;
-        private long lingerNanos = TimeUnit.MILLISECONDS.toNanos(DEFAULT_WORKER_LINGER_MILLIS);
+        private long lingerNanos = DEFAULT_WORKER_LINGER.toNanos();
         private Runnable idleAction;
 
         private Builder() {
@@ -601,8 +612,8 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
 
         /**
          * Sets how long the worker, once the list is empty, keeps looking for new items before
-         * it parks until a producer wakes it (default {@value #DEFAULT_WORKER_LINGER_MILLIS}
-         * ms; {@link Duration#ZERO} parks at once). While it lingers it sleeps in timed parks of
+         * it parks until a producer wakes it (default {@link #DEFAULT_WORKER_LINGER}, 5 ms;
+         * {@link Duration#ZERO} parks at once). While it lingers it sleeps in timed parks of
          * 0.5 ms, then 1 ms, and {@link #defer} does not wake it: waking a parked thread
          * costs the deferring thread a futex call and, in a VM, an inter-processor interrupt
          * (4-10 µs measured on a 2-core KVM guest), which the first free of each burst would

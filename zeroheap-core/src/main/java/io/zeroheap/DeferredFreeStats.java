@@ -20,7 +20,8 @@ import java.util.OptionalInt;
  * @param pendingPages           pages of those items (the shrinker's {@code count()})
  * @param freeingItems           items taken off the list whose free action is running now
  * @param freeingPages           pages of those items
- * @param workerWakeups          times the worker woke from parking (spurious wake-ups included)
+ * @param workerWakeups          times the worker woke from parking until woken (spurious wake-ups
+ *                               included; not the timed parks of its linger)
  * @param workerRestarts         workers that died and were replaced
  * @param workerInterrupts       interrupts the worker absorbed
  * @param failedIdleActions      times the idle action threw (each logged)

@@ -116,10 +116,13 @@ public final class SystemHeap implements Heap {
         }
         shrinkers.register(pinnedPurger);
         shrinkers.register(pools);
-        long zeroOnFreeMaxBytes = !builder.zeroWhenBehind ? 0
-                : builder.zeroWhenBehindMaxBytes >= 0 ? builder.zeroWhenBehindMaxBytes
-                : ChunkRecycler.zeroOnFreeMaxBytesHere();
-        this.recycler = new ChunkRecycler(pools, generations, freeList, () -> closed, zeroOnFreeMaxBytes);
+        long zeroOnFreeMaxBytes = 0;
+        if (builder.zeroWhenBehind) {
+            zeroOnFreeMaxBytes = builder.zeroWhenBehindMaxBytes >= 0
+                    ? builder.zeroWhenBehindMaxBytes : ChunkRecycler.zeroOnFreeMaxBytesHere();
+        }
+        this.recycler = new ChunkRecycler(pools, generations, freeList, () -> closed, zeroOnFreeMaxBytes,
+                refillPools);
         this.allocator = new ChunkAllocator(name, pools, generations, freeList, shrinkers, reclaimer,
                 refillPools);
     }
@@ -384,7 +387,7 @@ public final class SystemHeap implements Heap {
         private boolean deferredFree = true;
         private String workerName;
         private int workerNice = DeferredFreeList.DEFAULT_WORKER_NICE;
-        private Duration workerLinger = Duration.ofMillis(DeferredFreeList.DEFAULT_WORKER_LINGER_MILLIS);
+        private Duration workerLinger = DeferredFreeList.DEFAULT_WORKER_LINGER;
         private long poolCapBytes = 32L << 20;
         private long maxClassByteSize = 32L << 20;
         private boolean populate = true;
@@ -475,7 +478,7 @@ public final class SystemHeap implements Heap {
 
         /**
          * Sets how long the idle worker keeps looking for freed chunks before it parks until a
-         * free wakes it (default {@value DeferredFreeList#DEFAULT_WORKER_LINGER_MILLIS} ms;
+         * free wakes it (default {@link DeferredFreeList#DEFAULT_WORKER_LINGER}, 5 ms;
          * {@link Duration#ZERO} parks at once). A lingering worker spares the first free of
          * each burst the cost of waking it (4-10 µs here); see
          * {@link DeferredFreeList.Builder#workerLinger}.
@@ -571,8 +574,8 @@ public final class SystemHeap implements Heap {
         }
 
         /**
-         * Sets whether a closed heap arena's chunk of at most 256 KiB is zeroed on the closing
-         * thread when the worker is behind on its size class (its pool is empty while chunks of
+         * Sets whether a closed heap arena's chunk of at most half the CPU's level-2 cache is
+         * zeroed on the closing thread when the worker is behind on its size class (its pool is empty while chunks of
          * the class wait to be zeroed, and it has room); default true. The next allocation of
          * that class would zero a pending chunk itself anyway (DESIGN rule 4), and the closing
          * thread still has the chunk's cache lines: handing a just-written small chunk to the

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
@@ -368,11 +369,12 @@ class DeferredFreeListTest {
     @Test
     void aLingeringWorkerShouldFindNewItemsWithoutBeingWoken() throws Exception {
         try (DeferredFreeList lingering = DeferredFreeList.builder().workerName("test-lingering")
-                .workerLinger(Duration.ofMillis(500)).build()) {
+                .workerLinger(Duration.ofSeconds(1)).build()) {
             RecordingItem first = new RecordingItem(1);
             lingering.defer(first);
             awaitTrue(() -> first.frees.get() == 1, "the first item is freed");
             awaitTrue(() -> lingering.workerThread().getState() == Thread.State.TIMED_WAITING, "the worker lingers");
+            long unparks = lingering.workerUnparks();
             long wakeups = lingering.stats().workerWakeups();
 
             RecordingItem second = new RecordingItem(1);
@@ -380,7 +382,8 @@ class DeferredFreeListTest {
 
             awaitTrue(() -> second.frees.get() == 1, "the lingering worker finds the second item");
             assertThat(second.lastThread).isSameAs(lingering.workerThread());
-            assertThat(lingering.stats().workerWakeups()).as("unparks of the worker").isEqualTo(wakeups);
+            assertThat(lingering.workerUnparks()).as("unparks of the worker by defer").isEqualTo(unparks);
+            assertThat(lingering.stats().workerWakeups()).isEqualTo(wakeups);
             awaitTrue(() -> lingering.workerThread().getState() == Thread.State.WAITING,
                     "after the linger the worker parks until woken");
         }
@@ -394,12 +397,14 @@ class DeferredFreeListTest {
             eager.defer(first);
             awaitTrue(() -> first.frees.get() == 1, "the first item is freed");
             awaitTrue(() -> eager.workerThread().getState() == Thread.State.WAITING, "the worker parks");
+            long unparks = eager.workerUnparks();
             long wakeups = eager.stats().workerWakeups();
 
             RecordingItem second = new RecordingItem(1);
             eager.defer(second);
 
             awaitTrue(() -> second.frees.get() == 1, "the woken worker frees the second item");
+            assertThat(eager.workerUnparks()).isEqualTo(unparks + 1);
             assertThat(eager.stats().workerWakeups()).isEqualTo(wakeups + 1);
         }
     }
@@ -425,6 +430,45 @@ class DeferredFreeListTest {
                     .isLessThan(20_000_000);
             assertThat(worker.isInterrupted()).isFalse();
         }
+    }
+
+    @Test
+    void anIdleActionRequestedWhileLingeringShouldRunWithinATick() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        try (DeferredFreeList lingering = DeferredFreeList.builder().workerName("test-lingering-idle")
+                .workerLinger(Duration.ofSeconds(1)).idleAction(runs::incrementAndGet).build()) {
+            RecordingItem item = new RecordingItem(1);
+            lingering.defer(item);
+            awaitTrue(() -> item.frees.get() == 1, "the item is freed");
+            awaitTrue(() -> lingering.workerThread().getState() == Thread.State.TIMED_WAITING, "the worker lingers");
+            int before = runs.get();
+
+            lingering.requestIdleAction();
+
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+            while (runs.get() == before && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertThat(runs.get()).as("idle action runs within 500 ms of the request").isEqualTo(before + 1);
+            assertThat(lingering.workerUnparks()).isZero();
+        }
+    }
+
+    @Test
+    void closeShouldEndALingerAtOnce() throws Exception {
+        DeferredFreeList lingering = DeferredFreeList.builder().workerName("test-lingering-close")
+                .workerLinger(Duration.ofSeconds(1)).build();
+        RecordingItem item = new RecordingItem(1);
+        lingering.defer(item);
+        awaitTrue(() -> item.frees.get() == 1, "the item is freed");
+        Thread worker = lingering.workerThread();
+        awaitTrue(() -> worker.getState() == Thread.State.TIMED_WAITING, "the worker lingers");
+
+        long start = System.nanoTime();
+        lingering.close();
+
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("close() took, in ms").isLessThan(500);
+        assertThat(worker.isAlive()).isFalse();
     }
 
     @Test

@@ -51,6 +51,8 @@ public final class ChunkRecycler {
     private final AtomicLong freerFailedFrees = new AtomicLong();
     /** The largest chunk zeroed on its closing thread when the worker is behind; 0: never. */
     private final long zeroOnFreeMaxBytes;
+    /** Whether a chunk zeroed on its closing thread while the worker idles asks for a refill. */
+    private final boolean refillPools;
 
     /**
      * @param pools       the heap's pools, where every freed chunk goes
@@ -60,10 +62,13 @@ public final class ChunkRecycler {
      * @param zeroOnFreeMaxBytes the largest chunk of a closed arena zeroed on the closing
      *                    thread when the worker is behind on its class (see
      *                    {@link #releaseArenaChunks}); 0 for none
+     * @param refillPools whether such a chunk, zeroed while the worker is idle, counts as a
+     *                    shortfall of its pool, which the idle worker then refills
      */
     public ChunkRecycler(PoolSet pools, Generations generations, DeferredFreeList freeList,
-                         BooleanSupplier heapClosed, long zeroOnFreeMaxBytes) {
+                         BooleanSupplier heapClosed, long zeroOnFreeMaxBytes, boolean refillPools) {
         this.zeroOnFreeMaxBytes = zeroOnFreeMaxBytes;
+        this.refillPools = refillPools;
         this.pools = pools;
         this.generations = generations;
         this.freeList = freeList;
@@ -71,12 +76,16 @@ public final class ChunkRecycler {
     }
 
     /**
-     * Returns the largest chunk worth zeroing on its closing thread on a CPU whose level-2
-     * cache holds {@code level2Bytes}: half of it (the chunk, and room for what the thread
+     * Returns the largest chunk, in bytes, worth zeroing on its closing thread on a CPU whose
+     * level-2 cache holds {@code level2Bytes} per core: half of it (the chunk, and room for what the thread
      * works on), between 64 KiB and 4 MiB; {@value #DEFAULT_ZERO_ON_FREE_MAX_BYTES} bytes if
      * the size is unknown. A chunk that fits is still in the freer's cache when it is zeroed,
      * while the worker on the other core would pull every line across (here, 2 MiB of L2: a
      * cache-hot 1 MiB {@code memset} takes ~15 µs, a cold one ~37 µs).
+     *
+     * @param level2Bytes one core's share of the level-2 cache in bytes
+     *                    ({@link CpuCaches#level2BytesPerCore}), empty if unknown
+     * @return the bound in bytes, 0 never (the feature is off by the builder, not here)
      */
     public static long zeroOnFreeMaxBytes(OptionalLong level2Bytes) {
         if (level2Bytes.isEmpty()) {
@@ -86,8 +95,8 @@ public final class ChunkRecycler {
     }
 
     /**
-     * Returns {@link #zeroOnFreeMaxBytes(OptionalLong)} for this machine's CPU (its sysfs is
-     * read once per JVM).
+     * Returns {@link #zeroOnFreeMaxBytes(OptionalLong)} for this machine's CPU, in bytes (its
+     * sysfs is read once per JVM). Any thread.
      */
     public static long zeroOnFreeMaxBytesHere() {
         return ThisCpu.ZERO_ON_FREE_MAX_BYTES;
@@ -95,7 +104,7 @@ public final class ChunkRecycler {
 
     /** Holds what was read of this machine's CPU, loaded on first use. */
     private static final class ThisCpu {
-        static final long ZERO_ON_FREE_MAX_BYTES = zeroOnFreeMaxBytes(CpuCaches.level2Bytes(CpuCaches.CPU0_CACHES));
+        static final long ZERO_ON_FREE_MAX_BYTES = zeroOnFreeMaxBytes(CpuCaches.level2BytesPerCore(CpuCaches.CPU0_CACHES));
     }
 
     /**
@@ -209,7 +218,13 @@ public final class ChunkRecycler {
      * (AllocateBenchmark, sustained, touched): 4 KiB arenas 572 to 285 ns, 64 KiB 2.1 to
      * 1.4 µs, and with the bound raised from 256 KiB to half the 2 MiB L2, 1 MiB arenas
      * 16.6 to 15.2 µs while the heap held 5 instead of 96 MiB; the burst regime unchanged
-     * (its pools are warm, so nothing is zeroed here). A
+     * (its pools are warm, so nothing is zeroed here). A chunk zeroed here while the worker
+     * idles (lingering, it has not seen the pending chunks yet) counts as a shortfall of its
+     * pool, which the idle worker refills: else the pool, which then never misses, would never
+     * grow, and a burst pattern could zero every chunk on its closing thread for good (seen:
+     * 1 MiB bursts stuck at 16.7 µs an operation against 0.4 µs with a warm pool). While the
+     * worker works (the sustained regime) nothing is refilled, so the pool stays small (1 MiB
+     * arenas: 5 MiB held instead of 96). A
      * free that fails there is logged and counted as a failed free, not thrown.
      *
      * @throws RuntimeException on a synchronous heap, the first free that failed (the other
@@ -259,6 +274,10 @@ public final class ChunkRecycler {
             boolean pooled = pools.free(chunk, heapClosed.getAsBoolean() ? FreeReason.UNDER_PRESSURE : FreeReason.NORMAL);
             if (pooled) {
                 zeroedOnFree.incrementAndGet();
+                if (refillPools && chunk.byteSize() > DEFAULT_ZERO_ON_FREE_MAX_BYTES && freeList.workerIdle()
+                        && pools.recordShortfall(chunk.byteSize())) {
+                    freeList.requestIdleAction(); // the idle worker refills the pool
+                }
             }
             return pooled;
         } catch (RuntimeException e) {

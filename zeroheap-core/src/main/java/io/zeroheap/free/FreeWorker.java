@@ -27,11 +27,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li><b>Wake-up</b>: the worker sets {@code parked}, re-checks for work, then parks;
  *       {@code wake} is called after the producer's push and reads {@code parked}, unparking if
  *       set. Both sides use volatile (sequentially consistent) accesses, so either the worker
- *       sees the item or the producer sees the flag: no wake-up is lost, and an idle worker
- *       uses no CPU. The CAS on {@code parked} lets one waker unpark per park.</li>
+ *       sees the item or the producer sees the flag: no wake-up is lost, and once it has
+ *       lingered (below) an idle worker uses no CPU. The CAS on {@code parked} lets one waker unpark per park.</li>
  *   <li><b>Linger</b>: before it parks, the worker polls for work for up to {@code linger},
- *       with timed parks of growing length ({@value #FIRST_LINGER_TICK_NANOS} ns doubling to
- *       {@value #MAX_LINGER_TICK_NANOS} ns) and {@code parked} clear, so producers do not
+ *       in timed parks ({@value #FIRST_LINGER_TICK_NANOS} ns, then
+ *       {@value #MAX_LINGER_TICK_NANOS} ns each) with {@code parked} clear, so producers do not
  *       unpark it. Waking a parked thread costs the waker a futex call and, in a VM, an
  *       inter-processor interrupt to the halted vCPU: 4-10 µs measured on this project's 2-core
  *       KVM machine, paid by the first free of every burst. A lingering worker instead finds
@@ -65,14 +65,16 @@ public final class FreeWorker {
 
     /** The first timed park of a lingering worker. */
     static final long FIRST_LINGER_TICK_NANOS = 500_000;
-    /** The longest timed park of a lingering worker; later ticks double up to it. */
+    /** Every later timed park of a lingering worker. */
     static final long MAX_LINGER_TICK_NANOS = 1_000_000;
 
     private static final VarHandle PARKED;
+    private static final VarHandle UNPARKS;
 
     static {
         try {
             PARKED = MethodHandles.lookup().findVarHandle(FreeWorker.class, "parked", boolean.class);
+            UNPARKS = MethodHandles.lookup().findVarHandle(FreeWorker.class, "unparks", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -87,8 +89,13 @@ public final class FreeWorker {
     private final Object parkBlocker;
     private final Work work;
 
+    /** True while the worker lingers or parks (nothing to free); a hint for freeing threads. */
+    private volatile boolean idle;
     /** True while the worker is parked or about to park; cleared by whoever wakes it. */
     private volatile boolean parked;
+    /** Unparks by wakers; updated through {@code UNPARKS} only. */
+    @SuppressWarnings("unused")
+    private volatile long unparks;
     /** Set by requestIdleAction, cleared by the worker before it runs the idle action. */
     private volatile boolean idleActionRequested;
     /** The current worker thread; replaced when a worker dies. */
@@ -163,7 +170,16 @@ public final class FreeWorker {
     public void wake() {
         if (parked && PARKED.compareAndSet(this, true, false)) {
             LockSupport.unpark(thread);
+            UNPARKS.getAndAdd(this, 1L);
         }
+    }
+
+    /**
+     * Returns how many times a producer unparked the worker ({@link #wake()} found it parked).
+     * A lingering worker is never unparked. Lock-free; exact once the wakers have returned.
+     */
+    public long unparks() {
+        return (long) UNPARKS.getVolatile(this);
     }
 
     /** Asks the worker to run its idle action once it has emptied the list, waking it. */
@@ -189,6 +205,14 @@ public final class FreeWorker {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Returns whether the worker is lingering or parked, having found nothing to free (a
+     * volatile read: a hint, stale as soon as read). Lock-free.
+     */
+    public boolean isIdle() {
+        return idle;
     }
 
     /** Returns the current worker thread. */
@@ -278,11 +302,20 @@ public final class FreeWorker {
     }
 
     private void parkUntilWork() {
+        idle = true;
+        try {
+            lingerOrPark();
+        } finally {
+            idle = false;
+        }
+    }
+
+    private void lingerOrPark() {
         if (lingerUntilWork()) {
             return;
         }
         parked = true;
-        if (work.hasWork() || work.isClosed() || idleActionRequested) {
+        if (hasReasonToRun()) {
             parked = false;
             return;
         }
@@ -300,23 +333,32 @@ public final class FreeWorker {
         }
     }
 
+    /** Whether there is work, a close or an idle-action request for the loop to go back to. */
+    private boolean hasReasonToRun() {
+        return work.hasWork() || work.isClosed() || idleActionRequested;
+    }
+
     /**
-     * Polls for work with timed parks of growing length, for up to {@code lingerNanos};
-     * returns whether there is work (or a close or idle-action request) to go back to.
+     * Polls for a reason to run with timed parks ({@value #FIRST_LINGER_TICK_NANOS} ns, then
+     * {@value #MAX_LINGER_TICK_NANOS} ns each), for up to {@code lingerNanos}; returns whether
+     * one came.
      */
     private boolean lingerUntilWork() {
+        if (lingerNanos == 0) {
+            return false;
+        }
         long deadline = System.nanoTime() + lingerNanos;
         long tick = FIRST_LINGER_TICK_NANOS;
         while (true) {
-            if (work.hasWork() || work.isClosed() || idleActionRequested) {
+            if (hasReasonToRun()) {
                 return true;
             }
             long left = deadline - System.nanoTime();
-            if (lingerNanos <= 0 || left <= 0) {
+            if (left <= 0) {
                 return false;
             }
             LockSupport.parkNanos(parkBlocker, Math.min(tick, left));
-            tick = Math.min(2 * tick, MAX_LINGER_TICK_NANOS);
+            tick = MAX_LINGER_TICK_NANOS;
             if (Thread.interrupted()) { // else every later timed park would return at once
                 countInterrupt();
             }

@@ -8,8 +8,8 @@ import java.util.OptionalLong;
 
 /**
  * The CPU's cache sizes, as Linux describes them in sysfs
- * ({@code /sys/devices/system/cpu/cpu0/cache/index<n>/{level,type,size}}). Stateless; any
- * thread.
+ * ({@code /sys/devices/system/cpu/cpu0/cache/index<n>/{level,type,size,shared_cpu_list}}).
+ * Stateless; any thread. On a hybrid CPU this describes the first CPU's kind of core only.
  */
 public final class CpuCaches {
 
@@ -20,32 +20,50 @@ public final class CpuCaches {
     }
 
     /**
-     * Returns the size in bytes of the level-2 data (or unified) cache described under
-     * {@code cacheDir}, one core's share of it on most CPUs.
+     * Returns one core's share, in bytes, of the level-2 data (or unified) cache described
+     * under {@code cacheDir}: its size divided by the CPUs that share it
+     * ({@code shared_cpu_list}; one if that file is missing). Never throws.
      *
      * @param cacheDir a directory laid out as {@link #CPU0_CACHES}
-     * @return the size, or empty where the directory is missing, has no level-2 data cache, or
-     *         cannot be read or parsed
+     * @return the share, or empty where the directory is missing or describes no readable
+     *         level-2 data cache (an unreadable index is skipped)
      */
-    public static OptionalLong level2Bytes(Path cacheDir) {
+    public static OptionalLong level2BytesPerCore(Path cacheDir) {
         try (DirectoryStream<Path> indexes = Files.newDirectoryStream(cacheDir, "index*")) {
             for (Path index : indexes) {
-                if (Files.readString(index.resolve("level")).strip().equals("2")
-                        && !Files.readString(index.resolve("type")).strip().equals("Instruction")) {
-                    return OptionalLong.of(parseSize(Files.readString(index.resolve("size"))));
+                OptionalLong share = level2Share(index);
+                if (share.isPresent()) {
+                    return share;
                 }
             }
-            return OptionalLong.empty();
+        } catch (IOException | RuntimeException e) {
+            // no sysfs here, or not one we can read: unknown
+        }
+        return OptionalLong.empty();
+    }
+
+    /** One core's share of the cache {@code index} describes, if it is a level-2 data cache. */
+    private static OptionalLong level2Share(Path index) {
+        try {
+            if (!Files.readString(index.resolve("level")).strip().equals("2")
+                    || Files.readString(index.resolve("type")).strip().equals("Instruction")) {
+                return OptionalLong.empty();
+            }
+            long size = parseSize(Files.readString(index.resolve("size")));
+            Path shared = index.resolve("shared_cpu_list");
+            int cpus = Files.exists(shared) ? countCpus(Files.readString(shared)) : 1;
+            return OptionalLong.of(size / cpus);
         } catch (IOException | RuntimeException e) {
             return OptionalLong.empty();
         }
     }
 
     /**
-     * Parses a sysfs cache size such as {@code 2048K}, {@code 1M} or {@code 512}.
+     * Parses a sysfs cache size such as {@code 2048K}, {@code 1M} or {@code 512} (bytes).
      *
      * @throws IllegalArgumentException if {@code text} is not a positive number with an
-     *                                  optional {@code K}, {@code M} or {@code G} suffix
+     *                                  optional {@code K}, {@code M} or {@code G} suffix, or
+     *                                  does not fit in a {@code long}
      */
     static long parseSize(String text) {
         String s = text.strip();
@@ -60,11 +78,44 @@ public final class CpuCaches {
         try {
             value = Long.parseLong(digits);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("cache size: \"" + text + "\" (expected: a number, then K, M or G)", e);
+            throw new IllegalArgumentException("cache size: \"" + text.strip()
+                    + "\" (expected: a number, then K, M or G)", e);
         }
-        if (value <= 0 || value > (Long.MAX_VALUE >> shift)) {
-            throw new IllegalArgumentException("cache size: \"" + text + "\" (expected: positive)");
+        if (value <= 0) {
+            throw new IllegalArgumentException("cache size: \"" + text.strip() + "\" (expected: positive)");
+        }
+        if (value > (Long.MAX_VALUE >> shift)) {
+            throw new IllegalArgumentException("cache size: \"" + text.strip() + "\" (expected: under 2^63 bytes)");
         }
         return value << shift;
+    }
+
+    /**
+     * Counts the CPUs of a sysfs CPU list such as {@code 0}, {@code 0-3} or {@code 0,2,4-5}.
+     *
+     * @throws IllegalArgumentException if {@code list} is not such a list
+     */
+    static int countCpus(String list) {
+        int count = 0;
+        for (String part : list.strip().split(",")) {
+            int dash = part.indexOf('-');
+            int first;
+            int last;
+            try {
+                first = Integer.parseInt(dash < 0 ? part : part.substring(0, dash));
+                last = dash < 0 ? first : Integer.parseInt(part.substring(dash + 1));
+            } catch (NumberFormatException e) {
+                throw badCpuList(list, e);
+            }
+            if (first < 0 || last < first) {
+                throw badCpuList(list, null);
+            }
+            count += last - first + 1;
+        }
+        return count;
+    }
+
+    private static IllegalArgumentException badCpuList(String list, Exception cause) {
+        return new IllegalArgumentException("CPU list: \"" + list.strip() + "\" (expected: e.g. 0-3,5)", cause);
     }
 }
