@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A closed heap arena's small chunk is zeroed on the closing thread when the worker is behind
@@ -36,6 +37,30 @@ class ZeroWhenBehindTest {
     @Test
     void aChunkOverTheBoundShouldBeLeftToTheWorker() throws Exception {
         assertEveryChunkDeferred(heap(true, 32L << 20), 1 << 20);
+    }
+
+    @Test
+    void aLargeChunkZeroedHereWhileTheWorkerLingersShouldAskForARefill() throws Exception {
+        long chunk = 1 << 20; // over 256 KiB: a pool that never misses would never grow
+        try (SystemHeap heap = SystemHeap.builder().name("behind-refill").register(false).refillPools(true)
+                .poolCapBytes(32L << 20).idleDecay(Duration.ZERO).zeroWhenBehindMaxBytes(chunk)
+                .workerLinger(Duration.ofSeconds(1)).build()) {
+            Arena[] arenas = openArenasEmptyingThePool(heap, new long[SLAB_CHUNKS], chunk);
+            DeferredFreeListTest.awaitTrue(() -> heap.freeList().workerIdle(), "the worker lingers");
+
+            arenas[0].close(); // pending: the lingering worker sees it at its next tick
+            arenas[1].close(); // pool empty, a chunk pending, the worker idle: zeroed here
+            assumeTrue(heap.stats().zeroedOnFree() == 1, "the worker's tick fell between the two closes");
+
+            DeferredFreeListTest.awaitTrue(() -> heap.stats().reservedBytes() == (SLAB_CHUNKS + 1) * chunk,
+                    "the idle worker maps one more chunk into the pool");
+            arenas[2].close();
+            arenas[3].close();
+            heap.drain();
+            HeapStats stats = heap.stats();
+            Zero.assertBalanced(stats);
+            assertThat(stats.pooledBytes()).isEqualTo((SLAB_CHUNKS + 1) * chunk);
+        }
     }
 
     @Test
