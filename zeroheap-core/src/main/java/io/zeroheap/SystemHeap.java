@@ -580,8 +580,8 @@ public final class SystemHeap implements Heap {
          * that class would zero a pending chunk itself anyway (DESIGN rule 4), and the closing
          * thread still has the chunk's cache lines: handing a just-written small chunk to the
          * worker on the other core costs more than zeroing it here (sustained 4 KiB arenas: 572
-         * against 285 ns, 64 KiB 2.1 against 1.4 µs, 1 MiB 16.6 against 15.2 µs holding 5
-         * instead of 96 MiB, on this 2-core VM). Only chunks up to half the CPU's level-2 cache
+         * against 285 ns, 64 KiB 2.1 against 1.4 µs, 1 MiB 16.6 against 15.2 µs, on
+         * this 2-core VM). Only chunks up to half the CPU's level-2 cache
          * (from sysfs; 1 MiB here, 256 KiB where unknown) are zeroed so. With warm pools
          * (bursts) nothing changes: chunks go to the worker. Buffers are never zeroed on close
          * (their chunks wait for their generation). Counted in {@link HeapStats#zeroedOnFree()}.

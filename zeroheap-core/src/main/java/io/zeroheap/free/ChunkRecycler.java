@@ -217,14 +217,16 @@ public final class ChunkRecycler {
      * bounded to chunks that fit in a core's L2 cache. Measured on this 2-core VM
      * (AllocateBenchmark, sustained, touched): 4 KiB arenas 572 to 285 ns, 64 KiB 2.1 to
      * 1.4 µs, and with the bound raised from 256 KiB to half the 2 MiB L2, 1 MiB arenas
-     * 16.6 to 15.2 µs while the heap held 5 instead of 96 MiB; the burst regime unchanged
+     * 16.6 to 15.2 µs; the burst regime unchanged
      * (its pools are warm, so nothing is zeroed here). A chunk zeroed here while the worker
      * idles (lingering, it has not seen the pending chunks yet) counts as a shortfall of its
      * pool, which the idle worker refills: else the pool, which then never misses, would never
      * grow, and a burst pattern could zero every chunk on its closing thread for good (seen:
      * 1 MiB bursts stuck at 16.7 µs an operation against 0.4 µs with a warm pool). While the
-     * worker works (the sustained regime) nothing is refilled, so the pool stays small (1 MiB
-     * arenas: 5 MiB held instead of 96). A
+     * worker works (the sustained regime) nothing is refilled. Only chunks over
+     * {@value #DEFAULT_ZERO_ON_FREE_MAX_BYTES} bytes count: for smaller ones, zeroing here
+     * costs little, and refilling made sustained 4 KiB arenas 3× slower (the pool grew to its
+     * cap and the chunks went cold). A
      * free that fails there is logged and counted as a failed free, not thrown.
      *
      * @throws RuntimeException on a synchronous heap, the first free that failed (the other
