@@ -12,4 +12,4 @@ if ! "$MVN" -B -q -ntp -DskipTests -pl zeroheap-cli -am install >"$log" 2>&1; th
   cat "$log" >&2; rm -f "$log"; exit 1
 fi
 rm -f "$log"
-exec "$JAVA_HOME/bin/java" -Xms512m -Xmx1g -XX:+AlwaysPreTouch -XX:MaxDirectMemorySize=1g --enable-native-access=ALL-UNNAMED -jar zeroheap-cli/target/zeroheap.jar bench "$@"
+exec "$JAVA_HOME/bin/java" -Xmx1g -XX:+AlwaysPreTouch -XX:MaxDirectMemorySize=1g --enable-native-access=ALL-UNNAMED -jar zeroheap-cli/target/zeroheap.jar bench "$@"

@@ -303,6 +303,11 @@ public final class SystemHeap implements Heap {
         return "SystemHeap[" + name + (closed ? ", closed]" : "]");
     }
 
+    /** Returns how many chunks zeroed on close asked for a refill of their pool; for tests. */
+    long closeShortfalls() {
+        return recycler.closeShortfalls();
+    }
+
     /** Returns the heap's deferred free list, null on a synchronous heap; for tests. */
     DeferredFreeList freeList() {
         return freeList;
@@ -397,7 +402,7 @@ public final class SystemHeap implements Heap {
         private boolean portableMemory;
         private boolean refillPools = true;
         private boolean zeroWhenBehind = true;
-        /** Negative: half the CPU's L2 cache. */
+        /** Negative: half a core's share of the L2 cache. */
         private long zeroWhenBehindMaxBytes = -1;
         private boolean register = true;
         private Duration idleDecay = Duration.ofSeconds(10);
@@ -563,8 +568,10 @@ public final class SystemHeap implements Heap {
         }
 
         /**
-         * Sets whether the idle worker refills pools that allocations missed with fresh,
-         * pre-faulted chunks (default true), so a repeated burst is served from the pool. Worst
+         * Sets whether the idle worker refills pools that allocations missed (or that were
+         * short when a closed arena's chunk of 256 KiB or more was zeroed on close while the
+         * worker idled, see {@link #zeroWhenBehind}) with fresh, pre-faulted chunks (default
+         * true), so a repeated burst is served from the pool. Worst
          * case it holds a pool cap per size class that missed; pressure and {@link #shrink}
          * give it back.
          */
@@ -574,16 +581,17 @@ public final class SystemHeap implements Heap {
         }
 
         /**
-         * Sets whether a closed heap arena's chunk of at most half the CPU's level-2 cache is
-         * zeroed on the closing thread when the worker is behind on its size class (its pool is empty while chunks of
+         * Sets whether a closed heap arena's chunk of at most half of one core's share of the
+         * level-2 cache is zeroed on the closing thread when the worker is behind on its size class (its pool is empty while chunks of
          * the class wait to be zeroed, and it has room); default true. The next allocation of
          * that class would zero a pending chunk itself anyway (DESIGN rule 4), and the closing
          * thread still has the chunk's cache lines: handing a just-written small chunk to the
          * worker on the other core costs more than zeroing it here (sustained 4 KiB arenas: 572
          * against 285 ns, 64 KiB 2.1 against 1.4 µs, 1 MiB 16.6 against 15.2 µs, on
-         * this 2-core VM). Only chunks up to half the CPU's level-2 cache
-         * (from sysfs; 1 MiB here, 256 KiB where unknown) are zeroed so. With warm pools
-         * (bursts) nothing changes: chunks go to the worker. Buffers are never zeroed on close
+         * this 2-core VM). Only chunks up to half of one core's share of the
+         * level-2 cache (from sysfs; 1 MiB here, 256 KiB where unknown) are zeroed so. With
+         * warm pools (bursts) chunks go to the worker; a chunk of 256 KiB or more zeroed so
+         * while the worker idles asks it to refill the pool. Buffers are never zeroed on close
          * (their chunks wait for their generation). Counted in {@link HeapStats#zeroedOnFree()}.
          */
         public Builder zeroWhenBehind(boolean zeroWhenBehind) {
@@ -593,8 +601,9 @@ public final class SystemHeap implements Heap {
 
         /**
          * Sets the largest chunk {@link #zeroWhenBehind} zeroes on the closing thread (default:
-         * half the CPU's level-2 cache as sysfs describes it, between 64 KiB and 4 MiB; 256 KiB
-         * where unknown). For tests, which need a bound that does not depend on the machine.
+         * half a core's share of the level-2 cache as sysfs describes it, between 64 KiB and
+         * 4 MiB; 256 KiB where unknown). For tests, which need a bound that does not depend on
+         * the machine.
          */
         Builder zeroWhenBehindMaxBytes(long maxBytes) {
             this.zeroWhenBehindMaxBytes = Checks.requireNonNegative(maxBytes, "zeroWhenBehindMaxBytes");

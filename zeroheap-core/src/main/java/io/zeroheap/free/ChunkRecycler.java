@@ -36,6 +36,8 @@ public final class ChunkRecycler {
     public static final long DEFAULT_ZERO_ON_FREE_MAX_BYTES = 256 << 10;
     private static final long MIN_ZERO_ON_FREE_MAX_BYTES = 64 << 10;
     private static final long MAX_ZERO_ON_FREE_MAX_BYTES = 4 << 20;
+    /** The smallest chunk whose zeroing on close, while the worker idles, asks for a refill. */
+    private static final long REFILL_ON_CLOSE_MIN_BYTES = 256 << 10;
     private static final System.Logger LOG = System.getLogger(ChunkRecycler.class.getName());
 
     private final PoolSet pools;
@@ -48,6 +50,7 @@ public final class ChunkRecycler {
     private final AtomicLong retirementsInFlight = new AtomicLong();
     private final AtomicLong syncFailedFrees = new AtomicLong();
     private final AtomicLong zeroedOnFree = new AtomicLong();
+    private final AtomicLong closeShortfalls = new AtomicLong();
     private final AtomicLong freerFailedFrees = new AtomicLong();
     /** The largest chunk zeroed on its closing thread when the worker is behind; 0: never. */
     private final long zeroOnFreeMaxBytes;
@@ -209,7 +212,7 @@ public final class ChunkRecycler {
      *
      * <p>When the worker is behind on a chunk's class ({@code zeroWhenBehind}; its pool is
      * empty while chunks of the class wait to be zeroed, see {@link PoolSet#workerBehind}) and
-     * the chunk is at most {@code zeroOnFreeMaxBytes} (half the L2 cache, see
+     * the chunk is at most {@code zeroOnFreeMaxBytes} (half a core's share of the L2 cache, see
      * {@link #zeroOnFreeMaxBytes(OptionalLong)}), the chunk is zeroed and
      * pooled here instead: the next allocation of that class would zero a pending chunk itself
      * anyway (DESIGN rule 4), and here the chunk's cache lines are still this thread's. A
@@ -218,15 +221,16 @@ public final class ChunkRecycler {
      * (AllocateBenchmark, sustained, touched): 4 KiB arenas 572 to 285 ns, 64 KiB 2.1 to
      * 1.4 µs, and with the bound raised from 256 KiB to half the 2 MiB L2, 1 MiB arenas
      * 16.6 to 15.2 µs; the burst regime unchanged
-     * (its pools are warm, so nothing is zeroed here). A chunk zeroed here while the worker
-     * idles (lingering, it has not seen the pending chunks yet) counts as a shortfall of its
-     * pool, which the idle worker refills: else the pool, which then never misses, would never
-     * grow, and a burst pattern could zero every chunk on its closing thread for good (seen:
-     * 1 MiB bursts stuck at 16.7 µs an operation against 0.4 µs with a warm pool). While the
-     * worker works (the sustained regime) nothing is refilled. Only chunks over
-     * {@value #DEFAULT_ZERO_ON_FREE_MAX_BYTES} bytes count: for smaller ones, zeroing here
-     * costs little, and refilling made sustained 4 KiB arenas 3× slower (the pool grew to its
-     * cap and the chunks went cold). A
+     * (its pools are warm, so nothing is zeroed here). A chunk of at least
+     * {@value #REFILL_ON_CLOSE_MIN_BYTES} bytes zeroed here while the worker idles (lingering or
+     * parked: it has not seen the pending chunks yet) counts as a shortfall of its pool, which
+     * the idle worker refills: else the pool, which then never misses, would never grow, and a
+     * burst pattern could zero every chunk on its closing thread for good (seen: untouched
+     * 1 MiB bursts stuck at 16.7 µs an operation against 0.4 µs with a warm pool). The price:
+     * a sustained loop of such chunks, whose worker idles between them too, grows the pool to
+     * its cap (1 MiB arenas: about 33 MiB held, as before the bound was raised). Smaller chunks
+     * never ask: zeroing them here costs little, and refilling made sustained 4 KiB arenas 3×
+     * slower (the pool grew to its cap and its chunks went cold). A
      * free that fails there is logged and counted as a failed free, not thrown.
      *
      * @throws RuntimeException on a synchronous heap, the first free that failed (the other
@@ -276,9 +280,11 @@ public final class ChunkRecycler {
             boolean pooled = pools.free(chunk, heapClosed.getAsBoolean() ? FreeReason.UNDER_PRESSURE : FreeReason.NORMAL);
             if (pooled) {
                 zeroedOnFree.incrementAndGet();
-                if (refillPools && chunk.byteSize() > DEFAULT_ZERO_ON_FREE_MAX_BYTES && freeList.workerIdle()
-                        && pools.recordShortfall(chunk.byteSize())) {
-                    freeList.requestIdleAction(); // the idle worker refills the pool
+                if (refillPools && chunk.byteSize() >= REFILL_ON_CLOSE_MIN_BYTES && freeList.workerIdle()) {
+                    closeShortfalls.incrementAndGet();
+                    if (pools.recordShortfall(chunk.byteSize())) {
+                        freeList.requestIdleAction(); // the idle worker refills the pool
+                    }
                 }
             }
             return pooled;
@@ -305,6 +311,14 @@ public final class ChunkRecycler {
     /** Returns how many retirements were put off because a client held the scope. */
     public long scopeCloseRetries() {
         return scopeCloseRetries.get();
+    }
+
+    /**
+     * Returns how many chunks zeroed on their closing thread counted as a shortfall of their
+     * pool (the worker idled). Lock-free.
+     */
+    public long closeShortfalls() {
+        return closeShortfalls.get();
     }
 
     /** Returns how many chunk frees failed on the calling thread (synchronous heaps only). */

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -20,24 +22,28 @@ public final class CpuCaches {
     }
 
     /**
-     * Returns one core's share, in bytes, of the level-2 data (or unified) cache described
-     * under {@code cacheDir}: its size divided by the CPUs that share it
-     * ({@code shared_cpu_list}; one if that file is missing). Never throws.
+     * Returns one CPU's share, in bytes, of the level-2 data (or unified) cache described
+     * under {@code cacheDir}: its size divided by the logical CPUs that share it
+     * ({@code shared_cpu_list}; one if that file is missing), so with SMT each hardware
+     * thread gets its part. Never throws.
      *
-     * @param cacheDir a directory laid out as {@link #CPU0_CACHES}
+     * @param cacheDir a directory laid out as {@link #CPU0_CACHES}; null gives empty
      * @return the share, or empty where the directory is missing or describes no readable
-     *         level-2 data cache (an unreadable index is skipped)
+     *         level-2 data cache (an unreadable index is skipped; indexes are read in order)
      */
     public static OptionalLong level2BytesPerCore(Path cacheDir) {
-        try (DirectoryStream<Path> indexes = Files.newDirectoryStream(cacheDir, "index*")) {
-            for (Path index : indexes) {
-                OptionalLong share = level2Share(index);
-                if (share.isPresent()) {
-                    return share;
-                }
-            }
+        List<Path> indexes = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(cacheDir, "index*")) {
+            stream.forEach(indexes::add);
         } catch (IOException | RuntimeException e) {
-            // no sysfs here, or not one we can read: unknown
+            return OptionalLong.empty(); // no sysfs here, or not one we can read: unknown
+        }
+        indexes.sort(null);
+        for (Path index : indexes) {
+            OptionalLong share = level2Share(index);
+            if (share.isPresent()) {
+                return share;
+            }
         }
         return OptionalLong.empty();
     }
