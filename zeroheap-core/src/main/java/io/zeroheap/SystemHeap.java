@@ -582,15 +582,14 @@ public final class SystemHeap implements Heap {
 
         /**
          * Sets whether a closed heap arena's chunk of at most half of one core's share of the
-         * level-2 cache is zeroed on the closing thread when the worker is behind on its size class (its pool is empty while chunks of
+         * level-2 cache (from sysfs; 1 MiB here, 256 KiB where unknown) is zeroed on the closing
+         * thread when the worker is behind on its size class (its pool is empty while chunks of
          * the class wait to be zeroed, and it has room); default true. The next allocation of
          * that class would zero a pending chunk itself anyway (DESIGN rule 4), and the closing
-         * thread still has the chunk's cache lines: handing a just-written small chunk to the
-         * worker on the other core costs more than zeroing it here (sustained 4 KiB arenas: 572
-         * against 285 ns, 64 KiB 2.1 against 1.4 µs, 1 MiB 16.6 against 15.2 µs, on
-         * this 2-core VM). Only chunks up to half of one core's share of the
-         * level-2 cache (from sysfs; 1 MiB here, 256 KiB where unknown) are zeroed so. With
-         * warm pools (bursts) chunks go to the worker; a chunk of 256 KiB or more zeroed so
+         * thread still has the chunk's cache lines: handing a just-written chunk to the worker on
+         * the other core costs more than zeroing it here (sustained 4 KiB arenas: 572 against
+         * 285 ns, 64 KiB 2.1 against 1.4 µs, 1 MiB 16.6 against 15.2 µs, on this 2-core VM).
+         * With warm pools (bursts) chunks go to the worker; a chunk of 256 KiB or more zeroed so
          * while the worker idles asks it to refill the pool. Buffers are never zeroed on close
          * (their chunks wait for their generation). Counted in {@link HeapStats#zeroedOnFree()}.
          */

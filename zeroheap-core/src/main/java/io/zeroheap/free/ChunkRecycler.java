@@ -80,15 +80,15 @@ public final class ChunkRecycler {
 
     /**
      * Returns the largest chunk, in bytes, worth zeroing on its closing thread on a CPU whose
-     * level-2 cache holds {@code level2Bytes} per core: half of it (the chunk, and room for what the thread
-     * works on), between 64 KiB and 4 MiB; {@value #DEFAULT_ZERO_ON_FREE_MAX_BYTES} bytes if
+     * level-2 cache holds {@code level2Bytes} per core: half of it (the chunk, and room for
+     * what the thread works on), between 64 KiB and 4 MiB; {@value #DEFAULT_ZERO_ON_FREE_MAX_BYTES} bytes if
      * the size is unknown. A chunk that fits is still in the freer's cache when it is zeroed,
      * while the worker on the other core would pull every line across (here, 2 MiB of L2: a
      * cache-hot 1 MiB {@code memset} takes ~15 µs, a cold one ~37 µs).
      *
      * @param level2Bytes one core's share of the level-2 cache in bytes
      *                    ({@link CpuCaches#level2BytesPerCore}), empty if unknown
-     * @return the bound in bytes, 0 never (the feature is off by the builder, not here)
+     * @return the bound in bytes, never 0 (the builder turns the feature off, not this)
      */
     public static long zeroOnFreeMaxBytes(OptionalLong level2Bytes) {
         if (level2Bytes.isEmpty()) {
@@ -107,7 +107,8 @@ public final class ChunkRecycler {
 
     /** Holds what was read of this machine's CPU, loaded on first use. */
     private static final class ThisCpu {
-        static final long ZERO_ON_FREE_MAX_BYTES = zeroOnFreeMaxBytes(CpuCaches.level2BytesPerCore(CpuCaches.CPU0_CACHES));
+        static final long ZERO_ON_FREE_MAX_BYTES =
+                zeroOnFreeMaxBytes(CpuCaches.level2BytesPerCore(CpuCaches.CPU0_CACHES));
     }
 
     /**
@@ -220,8 +221,7 @@ public final class ChunkRecycler {
      * bounded to chunks that fit in a core's L2 cache. Measured on this 2-core VM
      * (AllocateBenchmark, sustained, touched): 4 KiB arenas 572 to 285 ns, 64 KiB 2.1 to
      * 1.4 µs, and with the bound raised from 256 KiB to half the 2 MiB L2, 1 MiB arenas
-     * 16.6 to 15.2 µs; the burst regime unchanged
-     * (its pools are warm, so nothing is zeroed here). A chunk of at least
+     * 16.6 to 15.2 µs; in bursts pools are warm, so nothing is zeroed here. A chunk of at least
      * {@value #REFILL_ON_CLOSE_MIN_BYTES} bytes zeroed here while the worker idles (lingering or
      * parked: it has not seen the pending chunks yet) counts as a shortfall of its pool, which
      * the idle worker refills: else the pool, which then never misses, would never grow, and a

@@ -28,7 +28,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       {@code wake} is called after the producer's push and reads {@code parked}, unparking if
  *       set. Both sides use volatile (sequentially consistent) accesses, so either the worker
  *       sees the item or the producer sees the flag: no wake-up is lost, and once it has
- *       lingered (below) an idle worker uses no CPU. The CAS on {@code parked} lets one waker unpark per park.</li>
+ *       lingered (below) an idle worker uses no CPU. The CAS on {@code parked} lets one waker
+ *       unpark per park.</li>
  *   <li><b>Linger</b>: before it parks, the worker polls for work for up to {@code linger},
  *       in timed parks ({@value #FIRST_LINGER_TICK_NANOS} ns, then
  *       {@value #MAX_LINGER_TICK_NANOS} ns each) with {@code parked} clear, so producers do not
@@ -43,7 +44,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li><b>Counters</b> (wake-ups, restarts, interrupts, failed idle actions, applied
  *       niceness, native thread id) are guarded by the list's lock, passed in, so the list's
  *       stats snapshot taken under that lock is consistent; their getters require the caller
- *       to hold it. The lock is never held while free or idle actions run.</li>
+ *       to hold it. The wakers' unpark count and the idle hint are lock-free volatiles. The
+ *       lock is never held while free or idle actions run.</li>
  *   <li>{@code thread} is volatile: a replacement worker is published to wakers and to
  *       {@code stop}, which joins until no live worker is left.</li>
  * </ul>
