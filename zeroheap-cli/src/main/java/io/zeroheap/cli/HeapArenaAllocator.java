@@ -1,6 +1,5 @@
 package io.zeroheap.cli;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.function.Consumer;
 
@@ -17,19 +16,11 @@ final class HeapArenaAllocator extends HeapAllocator {
 
     @Override
     public long cycle(int byteSize, boolean touch) {
-        try (Arena arena = heap.newArena()) {
-            MemorySegment segment = arena.allocate(byteSize);
-            if (touch) {
-                PageTouch.touch(segment);
-            }
-            return segment.address();
-        }
+        return ArenaCycle.cycle(heap.newArena(), byteSize, touch);
     }
 
     @Override
     public void use(int byteSize, Consumer<MemorySegment> action) {
-        try (Arena arena = heap.newArena()) {
-            action.accept(arena.allocate(byteSize));
-        }
+        ArenaCycle.use(heap.newArena(), byteSize, action);
     }
 }

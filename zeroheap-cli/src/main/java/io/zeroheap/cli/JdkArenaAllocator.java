@@ -21,20 +21,12 @@ final class JdkArenaAllocator implements Allocator {
 
     @Override
     public long cycle(int byteSize, boolean touch) {
-        try (Arena arena = arenas.get()) {
-            MemorySegment segment = arena.allocate(byteSize);
-            if (touch) {
-                PageTouch.touch(segment);
-            }
-            return segment.address();
-        }
+        return ArenaCycle.cycle(arenas.get(), byteSize, touch);
     }
 
     @Override
     public void use(int byteSize, Consumer<MemorySegment> action) {
-        try (Arena arena = arenas.get()) {
-            action.accept(arena.allocate(byteSize));
-        }
+        ArenaCycle.use(arenas.get(), byteSize, action);
     }
 
     @Override

@@ -1,0 +1,39 @@
+package io.zeroheap.cli;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.function.Consumer;
+
+/**
+ * One operation of an arena-per-operation allocator (zeroheap's heap arenas and the JDK's):
+ * allocate from a freshly opened arena with the default alignment, use the segment, close the
+ * arena. Stateless; the arena is the caller's thread's.
+ */
+final class ArenaCycle {
+
+    private ArenaCycle() {
+    }
+
+    /**
+     * Allocates {@code byteSize} bytes from {@code arena}, touches one {@code long} per page if
+     * {@code touch}, then closes the arena.
+     *
+     * @return the segment's address (for the caller to sink, so the work is not dead)
+     */
+    static long cycle(Arena arena, int byteSize, boolean touch) {
+        try (arena) {
+            MemorySegment segment = arena.allocate(byteSize);
+            if (touch) {
+                PageTouch.touch(segment);
+            }
+            return segment.address();
+        }
+    }
+
+    /** Allocates {@code byteSize} bytes from {@code arena}, hands them to {@code action}, then closes the arena. */
+    static void use(Arena arena, int byteSize, Consumer<MemorySegment> action) {
+        try (arena) {
+            action.accept(arena.allocate(byteSize));
+        }
+    }
+}
