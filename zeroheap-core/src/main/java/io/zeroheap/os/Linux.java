@@ -1,5 +1,8 @@
 package io.zeroheap.os;
 
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.invoke.MethodHandle;
 import java.util.Locale;
 
 /** Whether this JVM runs on Linux, where the native entry points of this package exist. */
@@ -14,5 +17,16 @@ final class Linux {
     /** Returns whether the operating system is Linux. */
     static boolean isCurrentOs() {
         return CURRENT;
+    }
+
+    /**
+     * Returns a downcall handle to the C library's function {@code name}.
+     *
+     * @throws IllegalCallerException where native access is not enabled for this module
+     * @throws java.util.NoSuchElementException where the C library has no such function
+     */
+    static MethodHandle libc(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        Linker linker = Linker.nativeLinker();
+        return linker.downcallHandle(linker.defaultLookup().find(name).orElseThrow(), descriptor, options);
     }
 }

@@ -6,7 +6,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
@@ -107,25 +106,19 @@ final class NativeMemory {
                 return null;
             }
             try {
-                Linker linker = Linker.nativeLinker();
-                SymbolLookup libc = linker.defaultLookup();
                 Linker.Option errnoOption = Linker.Option.captureCallState("errno");
                 StructLayout callState = Linker.Option.captureStateLayout();
                 VarHandle errno = callState.varHandle(MemoryLayout.PathElement.groupElement("errno"));
                 ValueLayout size = ValueLayout.JAVA_LONG;
-                MethodHandle mmap = linker.downcallHandle(libc.find("mmap").orElseThrow(),
-                        FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, size,
-                                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG),
-                        errnoOption);
-                MethodHandle munmap = linker.downcallHandle(libc.find("munmap").orElseThrow(),
-                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, size));
-                MethodHandle madvise = linker.downcallHandle(libc.find("madvise").orElseThrow(),
-                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, size, ValueLayout.JAVA_INT));
-                MethodHandle memset = linker.downcallHandle(libc.find("memset").orElseThrow(),
-                        FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, size),
+                ValueLayout i32 = ValueLayout.JAVA_INT;
+                ValueLayout ptr = ValueLayout.ADDRESS;
+                MethodHandle mmap = Linux.libc("mmap",
+                        FunctionDescriptor.of(ptr, ptr, size, i32, i32, i32, ValueLayout.JAVA_LONG), errnoOption);
+                MethodHandle munmap = Linux.libc("munmap", FunctionDescriptor.of(i32, ptr, size));
+                MethodHandle madvise = Linux.libc("madvise", FunctionDescriptor.of(i32, ptr, size, i32));
+                MethodHandle memset = Linux.libc("memset", FunctionDescriptor.of(ptr, ptr, i32, size),
                         Linker.Option.critical(false));
-                MethodHandle sysconf = linker.downcallHandle(libc.find("sysconf").orElseThrow(),
-                        FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+                MethodHandle sysconf = Linux.libc("sysconf", FunctionDescriptor.of(ValueLayout.JAVA_LONG, i32));
                 return new Handles(mmap, munmap, madvise, memset, sysconf, callState, errno);
             } catch (RuntimeException e) {
                 // IllegalCallerException where native access is denied: use the portable source.

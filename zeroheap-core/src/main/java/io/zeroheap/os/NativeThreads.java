@@ -1,8 +1,6 @@
 package io.zeroheap.os;
 
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.Optional;
@@ -86,15 +84,9 @@ public final class NativeThreads {
                 return Optional.empty();
             }
             try {
-                Linker linker = Linker.nativeLinker();
-                SymbolLookup libc = linker.defaultLookup();
-                MethodHandle gettid = linker.downcallHandle(
-                        libc.find("gettid").orElseThrow(),
-                        FunctionDescriptor.of(ValueLayout.JAVA_INT));
-                MethodHandle setpriority = linker.downcallHandle(
-                        libc.find("setpriority").orElseThrow(),
-                        FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+                MethodHandle gettid = Linux.libc("gettid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
+                MethodHandle setpriority = Linux.libc("setpriority", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
                 return Optional.of(new Handles(gettid, setpriority));
             } catch (RuntimeException e) {
                 // IllegalCallerException when native access is denied, NoSuchElementException

@@ -9,7 +9,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
@@ -284,8 +283,6 @@ public final class PsiTrigger implements PressureEvents {
                 return Optional.empty();
             }
             try {
-                Linker linker = Linker.nativeLinker();
-                SymbolLookup libc = linker.defaultLookup();
                 Linker.Option errno = Linker.Option.captureCallState("errno");
                 VarHandle errnoHandle = Linker.Option.captureStateLayout()
                         .varHandle(MemoryLayout.PathElement.groupElement("errno"));
@@ -293,18 +290,12 @@ public final class PsiTrigger implements PressureEvents {
                 ValueLayout i64 = ValueLayout.JAVA_LONG;
                 ValueLayout ptr = ValueLayout.ADDRESS;
                 return Optional.of(new Handles(
-                        linker.downcallHandle(libc.find("open").orElseThrow(),
-                                FunctionDescriptor.of(i32, ptr, i32), errno),
-                        linker.downcallHandle(libc.find("write").orElseThrow(),
-                                FunctionDescriptor.of(i64, i32, ptr, i64), errno),
-                        linker.downcallHandle(libc.find("read").orElseThrow(),
-                                FunctionDescriptor.of(i64, i32, ptr, i64), errno),
-                        linker.downcallHandle(libc.find("close").orElseThrow(),
-                                FunctionDescriptor.of(i32, i32)),
-                        linker.downcallHandle(libc.find("poll").orElseThrow(),
-                                FunctionDescriptor.of(i32, ptr, i64, i32), errno),
-                        linker.downcallHandle(libc.find("eventfd").orElseThrow(),
-                                FunctionDescriptor.of(i32, i32, i32), errno),
+                        Linux.libc("open", FunctionDescriptor.of(i32, ptr, i32), errno),
+                        Linux.libc("write", FunctionDescriptor.of(i64, i32, ptr, i64), errno),
+                        Linux.libc("read", FunctionDescriptor.of(i64, i32, ptr, i64), errno),
+                        Linux.libc("close", FunctionDescriptor.of(i32, i32)),
+                        Linux.libc("poll", FunctionDescriptor.of(i32, ptr, i64, i32), errno),
+                        Linux.libc("eventfd", FunctionDescriptor.of(i32, i32, i32), errno),
                         errnoHandle));
             } catch (RuntimeException e) {
                 return Optional.empty(); // native access denied or a libc without these
