@@ -445,11 +445,8 @@ class DeferredFreeListTest {
 
             lingering.requestIdleAction();
 
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
-            while (runs.get() == before && System.nanoTime() < deadline) {
-                Thread.sleep(1);
-            }
-            assertThat(runs.get()).as("idle action runs within 500 ms of the request").isEqualTo(before + 1);
+            awaitTrue(() -> runs.get() != before, "the idle action runs", Duration.ofMillis(500));
+            assertThat(runs.get()).as("idle action runs once for the request").isEqualTo(before + 1);
             assertThat(lingering.workerUnparks()).isZero();
         }
     }
@@ -592,10 +589,14 @@ class DeferredFreeListTest {
     }
 
     static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        awaitTrue(condition, what, Duration.ofSeconds(10));
+    }
+
+    static void awaitTrue(BooleanSupplier condition, String what, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after 10 s waiting until: " + what);
+                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting until: " + what);
             }
             Thread.sleep(1);
         }
