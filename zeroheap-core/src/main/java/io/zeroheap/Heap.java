@@ -31,8 +31,9 @@ public interface Heap extends AutoCloseable {
 
     /**
      * Returns a new confined arena whose {@code allocate} draws zeroed memory from this heap and
-     * whose {@code close()} hands the memory back for deferred freeing (a heap may zero small
-     * chunks on close when its worker is behind, see {@code SystemHeap.Builder#zeroWhenBehind}). It keeps the whole
+     * whose {@code close()} hands the memory back (small chunks to the pool of the CPU that
+     * closes it, to be zeroed there when the CPU idles or by the next allocation, see
+     * {@code SystemHeap.Builder#cpuPools}; larger ones for deferred freeing). It keeps the whole
      * {@link Arena} contract: only the creating thread may use or close it
      * ({@link WrongThreadException}), its segments die when it closes, and a second close
      * throws. This is the fast, fully safe path.

@@ -29,7 +29,7 @@ import java.util.OptionalInt;
  * @param purgedBytes        address space of freed buffers whose pages went back to the OS
  *                           under pressure while a live buffer of their generation keeps the
  *                           addresses reachable (not memory; not in {@code reservedBytes})
- * @param poolHits           allocations served from a pool
+ * @param poolHits           allocations served from a pool, the per-CPU pools included
  * @param poolMisses         allocations that found their pool empty (huge ones always miss)
  * @param zeroedFrees        chunks zeroed and pooled ({@link FreeReason#NORMAL})
  * @param releasedFrees      chunks given back to the OS because their pool was full or huge
@@ -52,9 +52,13 @@ import java.util.OptionalInt;
  *                           their memory went back through the deferred free path
  * @param leakedArenas       heap arenas found unreachable (with all their segments) unclosed
  * @param leakedBytes        bytes of chunks those leaks held, now given back
- * @param zeroedOnFree       chunks of closed heap arenas zeroed on the closing thread because
- *                           the worker was behind on their class (see
- *                           {@link SystemHeap.Builder#zeroWhenBehind})
+ * @param cpuPoolCleanTakes  allocations served by a per-CPU pool with a chunk its CPU's idle
+ *                           zeroer had zeroed (see {@link SystemHeap.Builder#cpuPools})
+ * @param cpuPoolDirtyTakes  allocations served by a per-CPU pool with a freed chunk, zeroed on
+ *                           the allocating thread while still in its CPU's cache
+ * @param zeroedIdle         chunks the idle zeroers zeroed for this heap
+ * @param cpuPoolBytes       bytes the per-CPU pools hold now (part of {@code pooledBytes} and
+ *                           {@code pendingBytes})
  */
 public record HeapStats(
         String heapName,
@@ -84,7 +88,10 @@ public record HeapStats(
         long leakedBuffers,
         long leakedArenas,
         long leakedBytes,
-        long zeroedOnFree) {
+        long cpuPoolCleanTakes,
+        long cpuPoolDirtyTakes,
+        long zeroedIdle,
+        long cpuPoolBytes) {
 
     /**
      * Copies {@code sizeClasses} so the snapshot is immutable.
@@ -112,10 +119,12 @@ public record HeapStats(
                 + ", reserved " + ByteSizes.format(reservedBytes) + " / max " + ByteSizes.format(maxBytes)
                 + (purgedBytes != 0 ? ", purged " + ByteSizes.format(purgedBytes) : "")
                 + "; hits " + poolHits + ", misses " + poolMisses
+                + (cpuPoolCleanTakes + cpuPoolDirtyTakes != 0 ? " (per-CPU " + (cpuPoolCleanTakes + cpuPoolDirtyTakes)
+                        + ", zeroed idle " + cpuPoolCleanTakes + ")" : "")
                 + (selfZeroedAllocations != 0 ? " (self-zeroed " + selfZeroedAllocations + ")" : "")
                 + (allocationFailures != 0 ? ", failed " + allocationFailures : "")
                 + "; frees normal " + (zeroedFrees + releasedFrees) + " (zeroed " + zeroedFrees
-                + (zeroedOnFree != 0 ? ", " + zeroedOnFree + " by their freer" : "") + ")"
+                + ")"
                 + ", pressure " + pressureFrees + ", failed " + failedFrees
                 + (shrinkCalls != 0 ? "; shrinks " + shrinkCalls + " (" + shrunkPages + " pages)" : "")
                 + "; leaks " + (leakedBuffers + leakedArenas)

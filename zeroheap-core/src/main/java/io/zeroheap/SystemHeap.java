@@ -6,7 +6,9 @@ import io.zeroheap.arena.SharedArenas;
 import io.zeroheap.free.ChunkRecycler;
 import io.zeroheap.leak.LeakDetector;
 import io.zeroheap.os.ArenaMemorySource;
+import io.zeroheap.os.Cpus;
 import io.zeroheap.os.MemorySource;
+import io.zeroheap.percpu.CpuPools;
 import io.zeroheap.pool.Chunk;
 import io.zeroheap.pool.IdleDecay;
 import io.zeroheap.pool.PagePool;
@@ -89,6 +91,8 @@ public final class SystemHeap implements Heap {
     private volatile boolean closed;
     private final boolean refillPools;
     private final Reclaimer reclaimer;
+    /** Null on a synchronous heap or one built with {@code cpuPools(false)}. */
+    private final CpuPools cpuPools;
 
     private SystemHeap(Builder builder, MemorySource source, LeakDetector leaks) {
         this.name = builder.name;
@@ -111,18 +115,19 @@ public final class SystemHeap implements Heap {
                         .build()
                 : null;
         this.pinnedPurger = new PinnedChunkPurger(generations, pools);
+        this.cpuPools = builder.deferredFree && builder.cpuPools
+                ? new CpuPools(classes, builder.cpuPoolMaxChunkBytes(), builder.cpuPoolBytes(), source,
+                        new CpuPoolSink(), builder.idleZeroing)
+                : null;
+        if (cpuPools != null) {
+            shrinkers.register(cpuPools);
+        }
         if (freeList != null) {
             shrinkers.register(freeList);
         }
         shrinkers.register(pinnedPurger);
         shrinkers.register(pools);
-        long zeroOnFreeMaxBytes = 0;
-        if (builder.zeroWhenBehind) {
-            zeroOnFreeMaxBytes = builder.zeroWhenBehindMaxBytes >= 0
-                    ? builder.zeroWhenBehindMaxBytes : ChunkRecycler.zeroOnFreeMaxBytesHere();
-        }
-        this.recycler = new ChunkRecycler(pools, generations, freeList, () -> closed, zeroOnFreeMaxBytes,
-                refillPools);
+        this.recycler = new ChunkRecycler(pools, generations, freeList, () -> closed);
         this.allocator = new ChunkAllocator(name, pools, generations, freeList, shrinkers, reclaimer,
                 refillPools);
     }
@@ -205,7 +210,16 @@ public final class SystemHeap implements Heap {
 
     @Override
     public HeapStats stats() {
-        List<PagePool.PoolStats> perPool = pools.snapshot();
+        List<PagePool.PoolStats> perPool;
+        CpuPools.Snapshot cpu = null;
+        if (cpuPools == null) {
+            perPool = pools.snapshot();
+        } else {
+            try (CpuPools.Locked locked = cpuPools.lockAll()) {
+                cpu = locked.adjust(pools.snapshot());
+            }
+            perPool = cpu.perPool();
+        }
         long pageSize = pools.classes().pageSize();
         PoolTotals totals = PoolTotals.of(perPool);
         List<HeapStats.SizeClassStats> classes = new ArrayList<>(perPool.size());
@@ -215,7 +229,7 @@ public final class SystemHeap implements Heap {
         }
         DeferredFreeStats listStats = freeList == null ? null : freeList.stats();
         long failed = (listStats == null ? recycler.syncFailedFrees() : listStats.failedFrees())
-                + recycler.freerFailedFrees();
+;
         OptionalInt nice = listStats == null ? OptionalInt.empty() : listStats.workerNice();
         return new HeapStats(name, pools.source().name(), freeList != null, pageSize, pools.maxBytes(),
                 totals.allocatedPages() * pageSize, totals.pooledPages() * pageSize,
@@ -225,20 +239,26 @@ public final class SystemHeap implements Heap {
                 allocator.selfZeroed(), recycler.scopeCloseRetries(), allocator.shrinkCalls(),
                 allocator.shrunkPages(), allocator.allocationFailures(), nice, classes,
                 leaks.level(), leaks.leakedBuffers(), leaks.leakedArenas(), leaks.leakedBytes(),
-                recycler.zeroedOnFree());
+                cpu == null ? 0 : cpu.cleanTakes(), cpu == null ? 0 : cpu.dirtyTakes(),
+                cpu == null ? 0 : cpu.zeroedIdle(), cpu == null ? 0 : cpu.heldBytes());
     }
 
     /**
      * Returns once everything freed before the call has been zeroed and pooled or given back,
      * except chunks of buffers whose generation still has a live buffer (or a scope held by a
-     * downcall): seals the current buffer generation if freed buffers wait in it, then drains
-     * the free list on the calling thread (see {@link DeferredFreeList#drain()}). For tests,
-     * benchmarks and orderly pauses; allocation never needs it.
+     * downcall): zeroes the per-CPU pools' dirty chunks on the calling thread (waiting up to a
+     * second per CPU for chunks an idle zeroer is zeroing at that moment), seals the current
+     * buffer generation if freed buffers wait in it, then drains the free list on the calling
+     * thread (see {@link DeferredFreeList#drain()}). For tests, benchmarks and orderly pauses;
+     * allocation never needs it.
      *
      * @throws IllegalStateException if the heap is closed
      */
     public void drain() {
         requireOpen();
+        if (cpuPools != null) {
+            cpuPools.zeroDirtyHere();
+        }
         long deadline = System.nanoTime() + DRAIN_RETRY_NANOS;
         boolean again;
         do {
@@ -291,6 +311,9 @@ public final class SystemHeap implements Heap {
                 }
             }
         } finally {
+            if (cpuPools != null) {
+                cpuPools.close();
+            }
             if (freeList != null) {
                 freeList.close(); // frees everything pending; freeChunk gives it back since closed
             }
@@ -301,11 +324,6 @@ public final class SystemHeap implements Heap {
     @Override
     public String toString() {
         return "SystemHeap[" + name + (closed ? ", closed]" : "]");
-    }
-
-    /** Returns how many chunks zeroed on close asked for a refill of their pool; for tests. */
-    long closeShortfalls() {
-        return recycler.closeShortfalls();
     }
 
     /** Returns the heap's deferred free list, null on a synchronous heap; for tests. */
@@ -339,6 +357,9 @@ public final class SystemHeap implements Heap {
      */
     private long decayTick(IdleDecay decay) {
         generations.sealIfWaiting();
+        if (cpuPools != null) {
+            cpuPools.decay();
+        }
         return pools.decay(decay);
     }
 
@@ -363,18 +384,54 @@ public final class SystemHeap implements Heap {
         @Override
         public Chunk allocateChunk(long byteSize) {
             requireOpen();
+            if (cpuPools != null) {
+                Chunk chunk = cpuPools.take(byteSize);
+                if (chunk != null) {
+                    return chunk;
+                }
+            }
             allocator.requireValidSize(byteSize);
             return allocator.allocate(byteSize);
         }
 
         @Override
         public void releaseChunks(Chunk[] chunks, int count) {
-            recycler.releaseArenaChunks(chunks, count);
+            int left = cpuPools == null || closed ? count : cpuPools.offer(chunks, count);
+            if (left > 0) {
+                recycler.releaseArenaChunks(chunks, left);
+            }
         }
 
         @Override
         public void arenaClosed(HeapArena arena) {
             sharedArenas.remove(arena);
+        }
+    }
+
+    /** Where chunks that leave the CPU pools go: the shared pools, the deferred list, the OS. */
+    private final class CpuPoolSink implements CpuPools.Sink {
+        @Override
+        public void returnClean(Chunk chunk) {
+            pools.poolZeroed(chunk);
+        }
+
+        @Override
+        public void returnDirty(Chunk chunk) {
+            recycler.releaseArenaChunks(new Chunk[] {chunk}, 1);
+        }
+
+        @Override
+        public void release(Chunk chunk) {
+            pools.markPending(chunk);
+            pools.free(chunk, FreeReason.UNDER_PRESSURE);
+        }
+
+        @Override
+        public Chunk takeForRefill(long byteSize) {
+            if (closed || reclaimer.underPressure()) {
+                return null;
+            }
+            return pools.takeForTransfer(byteSize);
         }
     }
 
@@ -401,9 +458,11 @@ public final class SystemHeap implements Heap {
         private long generationMaxBytes = 8L << 20;
         private boolean portableMemory;
         private boolean refillPools = true;
-        private boolean zeroWhenBehind = true;
-        /** Negative: half a core's share of the L2 cache. */
-        private long zeroWhenBehindMaxBytes = -1;
+        private boolean cpuPools = true;
+        /** Negative: from the CPU's level-2 cache (see cpuPoolBytes). */
+        private long cpuPoolBytes = -1;
+        private long cpuPoolMaxChunkBytes = -1;
+        private boolean idleZeroing = true;
         private boolean register = true;
         private Duration idleDecay = Duration.ofSeconds(10);
         private Reclaimer reclaimer;
@@ -568,10 +627,9 @@ public final class SystemHeap implements Heap {
         }
 
         /**
-         * Sets whether the idle worker refills pools that allocations missed (or that were
-         * short when a closed arena's chunk of 256 KiB or more was zeroed on close while the
-         * worker idled, see {@link #zeroWhenBehind}) with fresh, pre-faulted chunks (default
-         * true), so a repeated burst is served from the pool. Worst
+         * Sets whether the idle worker refills shared pools that allocations found short (they
+         * zeroed a pending chunk themselves) with fresh, pre-faulted chunks (default true), so a
+         * repeated burst is served from the pool. Worst
          * case it holds a pool cap per size class that missed; pressure and {@link #shrink}
          * give it back.
          */
@@ -581,32 +639,76 @@ public final class SystemHeap implements Heap {
         }
 
         /**
-         * Sets whether a closed heap arena's chunk of at most half of one core's share of the
-         * level-2 cache (from sysfs; 1 MiB here, 256 KiB where unknown) is zeroed on the closing
-         * thread when the worker is behind on its size class (its pool is empty while chunks of
-         * the class wait to be zeroed, and it has room); default true. The next allocation of
-         * that class would zero a pending chunk itself anyway (DESIGN rule 4), and the closing
-         * thread still has the chunk's cache lines: handing a just-written chunk to the worker on
-         * the other core costs more than zeroing it here (sustained 4 KiB arenas: 572 against
-         * 285 ns, 64 KiB 2.1 against 1.4 µs, 1 MiB 16.6 against 15.2 µs, on this 2-core VM).
-         * With warm pools (bursts) chunks go to the worker; a chunk of 256 KiB or more zeroed so
-         * while the worker idles asks it to refill the pool. Buffers are never zeroed on close
-         * (their chunks wait for their generation). Counted in {@link HeapStats#zeroedOnFree()}.
+         * Sets whether the heap keeps per-CPU pools of small chunks (default true; only with
+         * deferred frees). A heap arena's chunk, when the arena closes, goes dirty into the
+         * pool of the CPU that closed it, where the next allocation of its size on that CPU
+         * finds it still in the CPU's cache: already zeroed if the CPU idled meanwhile (its
+         * idle zeroer, see {@link #idleZeroing}), or zeroed then by the allocating thread, at
+         * cache speed. Chunks above {@link #cpuPoolMaxChunkBytes}, and those that do not fit,
+         * take the shared path: the deferred free list, its worker, the shared pools. Worst
+         * case each CPU's pool holds {@link #cpuPoolBytes}; idle decay hands unused classes
+         * back to the shared pools every tenth of {@link #idleDecay}, and pressure gives them
+         * back to the OS first.
          */
-        public Builder zeroWhenBehind(boolean zeroWhenBehind) {
-            this.zeroWhenBehind = zeroWhenBehind;
+        public Builder cpuPools(boolean cpuPools) {
+            this.cpuPools = cpuPools;
             return this;
         }
 
         /**
-         * Sets the largest chunk {@link #zeroWhenBehind} zeroes on the closing thread (default:
-         * half a core's share of the level-2 cache as sysfs describes it, between 64 KiB and
-         * 4 MiB; 256 KiB where unknown). For tests, which need a bound that does not depend on
-         * the machine.
+         * Sets the most bytes each CPU's pool holds, clean and dirty (default: eight times one
+         * core's share of the level-2 cache, between 2 and 32 MiB; 8 MiB where unknown).
+         *
+         * @throws IllegalArgumentException if not positive
          */
-        Builder zeroWhenBehindMaxBytes(long maxBytes) {
-            this.zeroWhenBehindMaxBytes = Checks.requireNonNegative(maxBytes, "zeroWhenBehindMaxBytes");
+        public Builder cpuPoolBytes(long cpuPoolBytes) {
+            this.cpuPoolBytes = Checks.requirePositive(cpuPoolBytes, "cpuPoolBytes");
             return this;
+        }
+
+        /**
+         * Sets the largest chunk the CPU pools keep (default: one core's share of the level-2
+         * cache, between 64 KiB and 4 MiB; 256 KiB where unknown). Larger chunks come from
+         * memory whichever core zeroed them, and the worker's zeroing on the other core is a
+         * plain gain for them.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder cpuPoolMaxChunkBytes(long maxChunkBytes) {
+            this.cpuPoolMaxChunkBytes = Checks.requirePositive(maxChunkBytes, "cpuPoolMaxChunkBytes");
+            return this;
+        }
+
+        /**
+         * Sets whether idle zeroers zero the CPU pools' dirty chunks (default true). One daemon
+         * thread per CPU, shared by every heap, bound to its CPU in Linux's {@code SCHED_IDLE}
+         * class: it runs only when the CPU has nothing else to run, so the next allocation on
+         * that CPU gets a chunk that is zeroed and warm. It polls for 50 ms after its last work
+         * (a timer tick each 0.5 ms) and then waits until a free wakes it. Where threads cannot
+         * be bound to a CPU (no Linux, no native access) there are none, and the allocating
+         * thread zeroes instead.
+         */
+        public Builder idleZeroing(boolean idleZeroing) {
+            this.idleZeroing = idleZeroing;
+            return this;
+        }
+
+        /** The CPU pools' largest chunk: as set, or one core's L2 share (64 KiB-4 MiB; 256 KiB where unknown). */
+        long cpuPoolMaxChunkBytes() {
+            if (cpuPoolMaxChunkBytes > 0) {
+                return cpuPoolMaxChunkBytes;
+            }
+            return Cpus.level2BytesPerCore().stream().map(l2 -> Math.clamp(l2, 64L << 10, 4L << 20))
+                    .findFirst().orElse(256L << 10);
+        }
+
+        /** The CPU pools' cap per CPU: as set, or 8 L2 shares (2-32 MiB; 8 MiB where unknown). */
+        long cpuPoolBytes() {
+            if (cpuPoolBytes > 0) {
+                return cpuPoolBytes;
+            }
+            return Cpus.level2BytesPerCore().stream().map(l2 -> Math.clamp(8 * l2, 2L << 20, 32L << 20))
+                    .findFirst().orElse(8L << 20);
         }
 
         /**

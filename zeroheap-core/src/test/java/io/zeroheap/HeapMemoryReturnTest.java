@@ -87,9 +87,8 @@ class HeapMemoryReturnTest {
 
     @Test
     void idleWorkerShouldRefillAPoolThatABurstFoundShort() throws InterruptedException {
-        // zeroWhenBehind off: else the closing thread zeroes a 1 MiB chunk (half this machine's
-        // L2) whenever the worker is behind, and no allocation ever finds its pool short.
-        try (SystemHeap heap = SystemHeap.builder().name("refill").register(false).zeroWhenBehind(false).build()) {
+        // CPU pools off: this is the shared pools' refill, which 1 MiB chunks would bypass.
+        try (SystemHeap heap = SystemHeap.builder().name("refill").register(false).cpuPools(false).build()) {
             for (int i = 0; i < 64; i++) { // one at a time, faster than the worker zeroes
                 try (java.lang.foreign.Arena arena = heap.newArena()) {
                     arena.allocate(MIB, 4096).fill((byte) 1);

@@ -125,10 +125,9 @@ public final class HeapArena implements Arena {
     }
 
     /**
-     * Ends the scope of every segment of this arena, then hands its memory back to the heap
-     * for deferred freeing (zeroing happens later, off this thread; except a small chunk of a
-     * class the worker is behind on, which is zeroed here: see
-     * {@code SystemHeap.Builder#zeroWhenBehind}).
+     * Ends the scope of every segment of this arena, then hands its memory back to the heap,
+     * unzeroed: zeroing happens later, never on this thread (see
+     * {@code SystemHeap.Builder#cpuPools}).
      *
      * @throws IllegalStateException if the arena is already closed
      * @throws WrongThreadException  if the arena is confined and the caller is not its owner

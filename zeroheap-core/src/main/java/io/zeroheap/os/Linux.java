@@ -19,6 +19,11 @@ final class Linux {
         return CURRENT;
     }
 
+    /** Returns whether the C library is glibc (it has {@code gnu_get_libc_version}). */
+    static boolean isGlibc() {
+        return Linker.nativeLinker().defaultLookup().find("gnu_get_libc_version").isPresent();
+    }
+
     /**
      * Returns a downcall handle to the C library's function {@code name}.
      *

@@ -6,7 +6,8 @@ import java.lang.foreign.ValueLayout;
 /**
  * Memory from Linux anonymous private mappings: {@code mmap} to get it, {@code munmap} (of any
  * page-aligned sub-range) to give it back, {@code madvise(MADV_DONTNEED)} to give the pages
- * back while keeping the addresses, and a critical {@code memset} downcall to zero it.
+ * back while keeping the addresses, and critical {@code wmemset}/{@code memset} downcalls to
+ * zero it (see {@link NativeMemory}).
  *
  * <p>Thread-safe (stateless).
  */
@@ -85,7 +86,7 @@ public final class MmapMemorySource implements MemorySource {
 
     @Override
     public void zero(long address, long byteSize) {
-        NativeMemory.memsetZero(address, byteSize);
+        NativeMemory.zero(address, byteSize);
     }
 
     @Override

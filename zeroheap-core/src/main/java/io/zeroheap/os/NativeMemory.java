@@ -11,10 +11,18 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * Linux {@code mmap}, {@code munmap}, {@code madvise}, {@code memset} and page size through
- * {@code java.lang.foreign} downcalls. {@code memset} is a critical downcall (no thread-state
- * transition): it is the fastest way to zero memory here (94-136 GB/s against ~50 GB/s for
- * {@link MemorySegment#fill}).
+ * Linux {@code mmap}, {@code munmap}, {@code madvise}, zeroing and page size through
+ * {@code java.lang.foreign} downcalls.
+ *
+ * <p>Zeroing is a critical downcall (no thread-state transition), and which one depends on
+ * the size. glibc's {@code memset} uses {@code rep stosb} above 2 KiB; {@code wmemset} uses
+ * vector stores throughout. Measured on a 2-core AMD EPYC (Zen 5) VM, glibc 2.36, hot buffers:
+ * {@code wmemset} 200-220 GB/s from 4 KiB to 512 KiB against 120-143 GB/s for {@code memset}
+ * (4 KiB: 20 against 34 ns; 256 KiB: 1.2 against 1.8 µs, as fast as the JDK's own zeroing of
+ * {@code Arena.allocate}), while from about the size of the level-2 cache {@code memset} is
+ * faster (1 MiB: 142 against 124 GB/s). {@link MemorySegment#fill} reaches about 55 GB/s. So
+ * blocks below three quarters of a core's L2 share (512 KiB where unknown) are zeroed with
+ * {@code wmemset} where the C library is glibc, everything else with {@code memset}.
  *
  * <p>Thread-safe: handles are resolved once and immutable.
  */
@@ -32,6 +40,9 @@ final class NativeMemory {
     private static final long MAP_FAILED = -1L;
 
     private static final Handles HANDLES = Handles.lookup();
+    /** The largest block zeroed with {@code wmemset}: see the class note. */
+    private static final long VECTOR_ZERO_MAX_BYTES =
+            Cpus.level2BytesPerCore().stream().map(l2 -> l2 / 4 * 3).findFirst().orElse(512L << 10);
 
     private NativeMemory() {
     }
@@ -88,17 +99,23 @@ final class NativeMemory {
         }
     }
 
-    static void memsetZero(long address, long byteSize) {
+    /** Zeroes {@code [address, address + byteSize)}; see the class note for how. */
+    static void zero(long address, long byteSize) {
         try {
-            MemorySegment ignored = (MemorySegment) HANDLES.memset.invokeExact(
-                    MemorySegment.ofAddress(address), 0, byteSize);
+            if (byteSize <= VECTOR_ZERO_MAX_BYTES && (byteSize & 3) == 0 && HANDLES.wmemset != null) {
+                MemorySegment ignored = (MemorySegment) HANDLES.wmemset.invokeExact(
+                        MemorySegment.ofAddress(address), 0, byteSize >>> 2);
+            } else {
+                MemorySegment ignored = (MemorySegment) HANDLES.memset.invokeExact(
+                        MemorySegment.ofAddress(address), 0, byteSize);
+            }
         } catch (Throwable e) {
-            throw new IllegalStateException("memset downcall failed", e);
+            throw new IllegalStateException("zeroing downcall failed", e);
         }
     }
 
     private record Handles(MethodHandle mmap, MethodHandle munmap, MethodHandle madvise,
-                           MethodHandle memset, MethodHandle sysconf,
+                           MethodHandle memset, MethodHandle wmemset, MethodHandle sysconf,
                            StructLayout callStateLayout, VarHandle errno) {
 
         static Handles lookup() {
@@ -118,8 +135,11 @@ final class NativeMemory {
                 MethodHandle madvise = Linux.libc("madvise", FunctionDescriptor.of(i32, ptr, size, i32));
                 MethodHandle memset = Linux.libc("memset", FunctionDescriptor.of(ptr, ptr, i32, size),
                         Linker.Option.critical(false));
+                // wmemset's speed is glibc's (see the class note); elsewhere memset only.
+                MethodHandle wmemset = Linux.isGlibc() ? Linux.libc("wmemset", FunctionDescriptor.of(ptr, ptr, i32, size),
+                        Linker.Option.critical(false)) : null;
                 MethodHandle sysconf = Linux.libc("sysconf", FunctionDescriptor.of(ValueLayout.JAVA_LONG, i32));
-                return new Handles(mmap, munmap, madvise, memset, sysconf, callState, errno);
+                return new Handles(mmap, munmap, madvise, memset, wmemset, sysconf, callState, errno);
             } catch (RuntimeException e) {
                 // IllegalCallerException where native access is denied: use the portable source.
                 return null;

@@ -1,14 +1,16 @@
 package io.zeroheap.os;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Native identity and scheduling priority of the calling thread, on Linux through
- * {@code gettid(2)} and {@code setpriority(2)}.
+ * Native identity and scheduling of the calling thread, on Linux through {@code gettid(2)},
+ * {@code setpriority(2)}, {@code sched_setaffinity(2)} and {@code sched_setscheduler(2)}.
  *
  * <p>Linux ignores {@link Thread#setPriority(int)}; the niceness that the scheduler honours
  * is per native thread, and {@code setpriority(PRIO_PROCESS, tid, nice)} sets it for one
@@ -20,6 +22,9 @@ import java.util.OptionalInt;
 public final class NativeThreads {
 
     private static final int PRIO_PROCESS = 0;
+    private static final int SCHED_IDLE = 5;
+    /** Bytes of a {@code cpu_set_t}: 1024 CPUs, glibc's size. */
+    private static final int CPU_SET_BYTES = 128;
 
     /** Resolved handles, or empty where the platform or native-access policy refuses them. */
     private static final Optional<Handles> HANDLES = Handles.lookup();
@@ -77,7 +82,47 @@ public final class NativeThreads {
         }
     }
 
-    private record Handles(MethodHandle gettid, MethodHandle setpriority) {
+    /**
+     * Binds the calling native thread to one CPU ({@code sched_setaffinity}).
+     *
+     * @param cpu the CPU number, from 0
+     * @return true if the kernel took it; false where it refused (the CPU is not allowed to
+     *         this process, or does not exist) or this platform cannot pin
+     */
+    public static boolean pinCurrentThread(int cpu) {
+        if (HANDLES.isEmpty() || cpu < 0 || cpu >= CPU_SET_BYTES * 8) {
+            return false;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mask = arena.allocate(CPU_SET_BYTES, 8);
+            mask.set(ValueLayout.JAVA_BYTE, cpu / 8, (byte) (1 << (cpu % 8)));
+            return (int) HANDLES.get().setaffinity.invokeExact(0, (long) CPU_SET_BYTES, mask) == 0;
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+
+    /**
+     * Puts the calling native thread in Linux's {@code SCHED_IDLE} class: it runs only when
+     * its CPU has nothing else to run, and never preempts a normal thread. Lowering one's own
+     * scheduling class needs no privilege.
+     *
+     * @return true if the kernel took it; false where this platform cannot
+     */
+    public static boolean setCurrentThreadIdleScheduling() {
+        if (HANDLES.isEmpty()) {
+            return false;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment param = arena.allocate(ValueLayout.JAVA_INT); // struct sched_param, priority 0
+            return (int) HANDLES.get().setscheduler.invokeExact(0, SCHED_IDLE, param) == 0;
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+
+    private record Handles(MethodHandle gettid, MethodHandle setpriority, MethodHandle setaffinity,
+                           MethodHandle setscheduler) {
 
         static Optional<Handles> lookup() {
             if (!Linux.isCurrentOs()) {
@@ -87,7 +132,11 @@ public final class NativeThreads {
                 MethodHandle gettid = Linux.libc("gettid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
                 MethodHandle setpriority = Linux.libc("setpriority", FunctionDescriptor.of(ValueLayout.JAVA_INT,
                         ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-                return Optional.of(new Handles(gettid, setpriority));
+                MethodHandle setaffinity = Linux.libc("sched_setaffinity", FunctionDescriptor.of(
+                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+                MethodHandle setscheduler = Linux.libc("sched_setscheduler", FunctionDescriptor.of(
+                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+                return Optional.of(new Handles(gettid, setpriority, setaffinity, setscheduler));
             } catch (RuntimeException e) {
                 // IllegalCallerException when native access is denied, NoSuchElementException
                 // on a libc without gettid (glibc < 2.30): fall back.

@@ -35,6 +35,22 @@ public final class Chunk extends DeferredFreeList.Item {
      * purger (which claims a chunk only under its pool's lock).
      */
     public Chunk nextWaiting;
+    /**
+     * Link in a CPU pool's stacks (see {@code io.zeroheap.percpu.CpuPool}): written by the
+     * pushing thread before the publishing CAS, read by whoever took the chunk off.
+     */
+    public Chunk nextLocal;
+    /**
+     * Whether a user's bytes may be in the chunk, so it must be zeroed before it is handed out
+     * again; kept by CPU pools. Written by whoever holds the chunk and published by the CAS or
+     * lock that hands it on.
+     */
+    public boolean dirty;
+    /**
+     * Set on a chunk an idle zeroer took from the shared pools to refill a CPU pool, until the
+     * CPU pool starts counting it; published as {@link #dirty} is.
+     */
+    public boolean adopted;
 
     Chunk(long address, long byteSize, long nrPages, PagePool pool, DeferredFreeList.FreeAction action) {
         super(nrPages, action);
@@ -59,6 +75,11 @@ public final class Chunk extends DeferredFreeList.Item {
      */
     public boolean holdsPendingMemory() {
         return state == State.PENDING;
+    }
+
+    /** Returns the index of the chunk's size class, or -1 for a huge chunk. */
+    public int classIndex() {
+        return pool.classIndex();
     }
 
     /** Returns the pool that books this chunk. */

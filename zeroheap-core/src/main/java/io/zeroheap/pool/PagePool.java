@@ -43,6 +43,7 @@ public final class PagePool {
     private final ReentrantLock lock = new ReentrantLock();
     private final ReturnStack returned = new ReturnStack();
     private final long chunkByteSize;
+    private final int classIndex;
     private final long pageSize;
     private final long capPages;
 
@@ -68,11 +69,13 @@ public final class PagePool {
     /**
      * @param chunkByteSize the class size in bytes, or 0 for the pool of huge chunks (which
      *                      pools nothing)
+     * @param classIndex    the index of the class in its {@link SizeClasses}, -1 for huge chunks
      * @param pageSize      the page size in bytes
      * @param capBytes      pooled bytes above which freed chunks go back to the OS
      */
-    PagePool(long chunkByteSize, long pageSize, long capBytes) {
+    PagePool(long chunkByteSize, int classIndex, long pageSize, long capBytes) {
         this.chunkByteSize = chunkByteSize;
+        this.classIndex = classIndex;
         this.pageSize = pageSize;
 
         this.capPages = chunkByteSize == 0 ? 0 : capBytes / pageSize;
@@ -83,11 +86,24 @@ public final class PagePool {
         return chunkByteSize;
     }
 
+    /** Returns the index of the class in its {@link SizeClasses}, -1 for huge chunks. */
+    public int classIndex() {
+        return classIndex;
+    }
+
     /**
      * Pops a zeroed chunk and books it allocated (a hit), or returns null, booking a miss if
      * {@code countMiss} (so an allocation that tries again counts one miss).
      */
     Chunk pop(boolean countMiss) {
+        return pop(countMiss, true);
+    }
+
+    /**
+     * Pops a zeroed chunk and books it allocated, counting a hit if {@code countHit}, or
+     * returns null, counting a miss if {@code countMiss}.
+     */
+    Chunk pop(boolean countMiss, boolean countHit) {
         lock.lock();
         try {
             if (pooledChunks == 0 && takeReturnedLocked() == 0) {
@@ -105,7 +121,9 @@ public final class PagePool {
             allocatedPages += chunk.nrPages();
             allocatedChunks++;
             chunk.state = Chunk.State.ALLOCATED;
-            hits++;
+            if (countHit) {
+                hits++;
+            }
             return chunk;
         } finally {
             lock.unlock();

@@ -70,9 +70,9 @@ public final class PoolSet implements Shrinker {
         this.populate = populate;
         this.pools = new PagePool[classes.count()];
         for (int i = 0; i < pools.length; i++) {
-            pools[i] = new PagePool(classes.byteSize(i), classes.pageSize(), poolCapBytes);
+            pools[i] = new PagePool(classes.byteSize(i), i, classes.pageSize(), poolCapBytes);
         }
-        this.huge = new PagePool(0, classes.pageSize(), 0);
+        this.huge = new PagePool(0, -1, classes.pageSize(), 0);
     }
 
     /** Returns the size classes. */
@@ -136,6 +136,33 @@ public final class PoolSet implements Shrinker {
         return index < 0 ? null : pools[index].pop(false);
     }
 
+    /**
+     * Takes a pooled chunk for {@code byteSize} bytes to move it to another pool (a CPU pool's
+     * refill), booked allocated but counted neither as a hit nor a miss; else, while the heap
+     * holds under half its budget, maps a fresh one. Returns null when neither is possible or
+     * the OS refuses.
+     */
+    public Chunk takeForTransfer(long byteSize) {
+        int index = classes.indexOf(byteSize);
+        if (index < 0) {
+            return null;
+        }
+        Chunk chunk = pools[index].pop(false, false);
+        if (chunk != null || heldBytes.get() + pools[index].chunkByteSize() > maxBytes / 2) {
+            return chunk;
+        }
+        try {
+            Chunk[] one = mapSlab(pools[index], 1);
+            if (one == null) {
+                return null;
+            }
+            pools[index].addFresh(one[0], one, 1, 1);
+            return one[0];
+        } catch (MemoryRefusedException e) {
+            return null;
+        }
+    }
+
     /** Returns the bytes of the chunk that serves {@code byteSize}. */
     public long chunkByteSize(long byteSize) {
         return chunkPages(byteSize) * classes.pageSize();
@@ -162,21 +189,6 @@ public final class PoolSet implements Shrinker {
     public boolean hasPending(long byteSize) {
         int index = classes.indexOf(byteSize);
         return index >= 0 && pools[index].pendingPagesEstimate() > 0;
-    }
-
-    /**
-     * Whether the worker is behind on {@code chunk}'s class: its pool is empty while freed
-     * chunks of the class wait to be zeroed, and the pool has room for this one (read without
-     * locks: an estimate). The next allocation of the class would zero a pending chunk itself;
-     * a freer that zeroes its own chunk now does that work while the chunk's cache lines are
-     * still its own.
-     *
-     * @param chunk a chunk still allocated, about to be freed (not yet booked pending)
-     */
-    public boolean workerBehind(Chunk chunk) {
-        PagePool pool = chunk.pool();
-        return pool.chunkByteSize() != 0 && pool.pooledPages() == 0 && pool.pendingPagesEstimate() > 0
-                && pool.hasRoomFor(chunk);
     }
 
     /**
@@ -254,13 +266,35 @@ public final class PoolSet implements Shrinker {
                 return true;
             }
         }
-        switch (pool.releasePending(chunk, reason == FreeReason.UNDER_PRESSURE)) {
+        releasePending(chunk, reason == FreeReason.UNDER_PRESSURE);
+        return false;
+    }
+
+    /** Books a pending chunk as given back to the OS, and unmaps it unless a purge will. */
+    private void releasePending(Chunk chunk, boolean underPressure) {
+        switch (chunk.pool().releasePending(chunk, underPressure)) {
             case UNMAP -> unmap(chunk);
             case UNMAP_PURGED -> source.unmap(chunk.address(), chunk.byteSize());
             case LEFT_TO_PURGER -> {
                 // the purging thread unmaps it when its madvise returns
             }
         }
+    }
+
+    /**
+     * Takes back an allocated chunk that is already zeroed (a CPU pool's clean chunk): pools it
+     * as it is, without zeroing it again, or gives it back to the OS if its pool is full.
+     *
+     * @return true if pooled
+     * @throws IllegalStateException if the chunk is not allocated
+     */
+    public boolean poolZeroed(Chunk chunk) {
+        markPending(chunk);
+        PagePool pool = chunk.pool();
+        if (pool.hasRoom(chunk) && pool.offerZeroed(chunk)) {
+            return true;
+        }
+        releasePending(chunk, false); // the pool is full: back to the OS
         return false;
     }
 

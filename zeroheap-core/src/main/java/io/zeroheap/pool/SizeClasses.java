@@ -17,6 +17,7 @@ import java.util.List;
 public final class SizeClasses {
 
     private final long pageSize;
+    private final int pageShift;
     private final long[] classByteSizes;
 
     /**
@@ -33,6 +34,7 @@ public final class SizeClasses {
                     + " (expected: >= pageSize " + pageSize + ")");
         }
         this.pageSize = pageSize;
+        this.pageShift = Long.numberOfTrailingZeros(pageSize);
         List<Long> sizes = new ArrayList<>();
         long maxPages = maxClassByteSize / pageSize;
         for (long pages = 1; pages <= maxPages; pages += step(pages)) {
@@ -72,12 +74,30 @@ public final class SizeClasses {
 
     /**
      * Returns the index of the smallest class that holds {@code byteSize} bytes, or -1 if it
-     * is above the largest class (a huge request).
+     * is above the largest class (a huge request). Constant time: the classes follow
+     * {@link #step}, so the index is computed from the page count's highest bit.
      *
      * @throws IllegalArgumentException if {@code byteSize < 0}
      */
     public int indexOf(long byteSize) {
-        Checks.requireNonNegative(byteSize, "byteSize");
+        if (byteSize < 0) {
+            Checks.requireNonNegative(byteSize, "byteSize");
+        }
+        if (byteSize > maxClassByteSize()) {
+            return -1;
+        }
+        long pages = Math.max(1, (byteSize + pageSize - 1) >>> pageShift);
+        if (pages <= 4) {
+            return (int) pages - 1;
+        }
+        int log2 = 63 - Long.numberOfLeadingZeros(pages - 1); // 2^log2 < pages <= 2^(log2+1)
+        int stepShift = log2 - 2;
+        long steps = (pages - (1L << log2) + (1L << stepShift) - 1) >>> stepShift; // 1 to 4
+        return 4 + (log2 - 2) * 4 + (int) steps - 1;
+    }
+
+    /** The index {@link #indexOf} computes, by binary search over the classes; for tests. */
+    int indexBySearch(long byteSize) {
         if (byteSize > maxClassByteSize()) {
             return -1;
         }

@@ -29,6 +29,22 @@ class SizeClassesTest {
     }
 
     @Test
+    void constantTimeIndexShouldAgreeWithTheBinarySearchAtEveryClassEdge() {
+        for (long pageSize : new long[] {4096, 16384, 65536}) {
+            SizeClasses sized = new SizeClasses(pageSize, 32L << 20);
+            for (int i = 0; i < sized.count(); i++) {
+                long edge = sized.byteSize(i);
+                for (long byteSize : new long[] {edge - 1, edge, edge + 1, edge - pageSize + 1}) {
+                    assertThat(sized.indexOf(byteSize)).as("page %d, size %d", pageSize, byteSize)
+                            .isEqualTo(sized.indexBySearch(byteSize));
+                }
+            }
+            assertThat(sized.indexOf(0)).isZero();
+            assertThat(sized.indexOf(sized.maxClassByteSize() + 1)).isEqualTo(-1);
+        }
+    }
+
+    @Test
     void shouldHaveFourClassesPerDoublingAboveFourPages() {
         assertThat(classes.byteSize(0)).isEqualTo(PAGE);
         long[] expectedPages = {1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 24, 28, 32};
