@@ -134,6 +134,19 @@ final class ChunkAllocator {
                 + " (after reclaiming what the shrinkers could)");
     }
 
+    /**
+     * Frees pending chunks of the class that serves {@code byteSize} on the calling thread,
+     * buffer generation retirements included, when they pile up (more than half the pool cap
+     * pending): the deferred work is behind, and a buffer allocation served from elsewhere
+     * would let it grow without bound. A read of two counters otherwise.
+     */
+    void helpIfPilingUp(long byteSize) {
+        if (freeList != null && pools.pendingPilingUp(byteSize)) {
+            generations.sealIfWaiting();
+            freeList.help(pools.chunkPages(byteSize), true);
+        }
+    }
+
     /** Ends the pool-miss event of an allocation served by {@code servedBy}. */
     private Chunk missed(PoolMissEvent event, long byteSize, Chunk chunk, String servedBy) {
         Events.poolMiss(event, name, byteSize, chunk.byteSize(), servedBy);

@@ -2,7 +2,7 @@ package io.zeroheap;
 
 import io.zeroheap.leak.LeakDetector;
 import io.zeroheap.pool.Chunk;
-import io.zeroheap.scope.Generation;
+import io.zeroheap.scope.Lease;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
@@ -44,20 +44,20 @@ public final class HeapBuffer implements AutoCloseable {
 
     private final SystemHeap heap;
     private final Chunk chunk;
-    private final Generation generation;
+    private final Lease lease;
     private final MemorySegment segment;
     /** Null without leak detection. */
     private final BufferLeakTracker leak;
     private volatile int refCount = 1;
 
-    HeapBuffer(SystemHeap heap, Chunk chunk, Generation generation, MemorySegment segment, LeakDetector leaks) {
+    HeapBuffer(SystemHeap heap, Chunk chunk, Lease lease, MemorySegment segment, LeakDetector leaks) {
         this.heap = heap;
         this.chunk = chunk;
-        this.generation = generation;
+        this.lease = lease;
         this.segment = segment;
         // Last: if making the tracker throws, the caller releases the chunk (SystemHeap.allocate).
         this.leak = leaks.shouldTrack()
-                ? new BufferLeakTracker(this, leaks, heap, chunk, generation, segment.byteSize()) : null;
+                ? new BufferLeakTracker(this, leaks, heap, chunk, lease, segment.byteSize()) : null;
     }
 
     /**
@@ -131,7 +131,7 @@ public final class HeapBuffer implements AutoCloseable {
             if (leak != null) {
                 leak.close();
             }
-            heap.release(chunk, generation);
+            heap.release(chunk, lease);
         }
         // Reachable until the tracker is cleared, or the GC could find this buffer dead
         // meanwhile and the leak reaper release it too.

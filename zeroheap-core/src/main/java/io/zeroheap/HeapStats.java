@@ -31,7 +31,8 @@ import java.util.OptionalInt;
  *                           addresses reachable (not memory; not in {@code reservedBytes})
  * @param poolHits           allocations served from a pool, the per-CPU pools included
  * @param poolMisses         allocations that found their pool empty (huge ones always miss)
- * @param zeroedFrees        chunks zeroed and pooled ({@link FreeReason#NORMAL})
+ * @param zeroedFrees        chunks zeroed and pooled in the shared pools ({@link FreeReason#NORMAL}):
+ *                           freed there, or handed over from a per-CPU pool by idle decay
  * @param releasedFrees      chunks given back to the OS because their pool was full or huge
  *                           ({@link FreeReason#NORMAL})
  * @param pressureFrees      chunks given back to the OS unzeroed ({@link FreeReason#UNDER_PRESSURE})
@@ -56,6 +57,8 @@ import java.util.OptionalInt;
  *                           zeroer had zeroed (see {@link SystemHeap.Builder#cpuPools})
  * @param cpuPoolDirtyTakes  allocations served by a per-CPU pool with a freed chunk, zeroed on
  *                           the allocating thread while still in its CPU's cache
+ * @param cpuPoolFrees       freed chunks the per-CPU pools took ({@link FreeReason#NORMAL}), to be
+ *                           zeroed there
  * @param zeroedIdle         chunks the idle zeroers zeroed for this heap
  * @param cpuPoolBytes       bytes the per-CPU pools hold now (part of {@code pooledBytes} and
  *                           {@code pendingBytes})
@@ -90,6 +93,7 @@ public record HeapStats(
         long leakedBytes,
         long cpuPoolCleanTakes,
         long cpuPoolDirtyTakes,
+        long cpuPoolFrees,
         long zeroedIdle,
         long cpuPoolBytes) {
 
@@ -123,7 +127,8 @@ public record HeapStats(
                         + ", zeroed idle " + cpuPoolCleanTakes + ")" : "")
                 + (selfZeroedAllocations != 0 ? " (self-zeroed " + selfZeroedAllocations + ")" : "")
                 + (allocationFailures != 0 ? ", failed " + allocationFailures : "")
-                + "; frees normal " + (zeroedFrees + releasedFrees) + " (zeroed " + zeroedFrees
+                + "; frees normal " + (zeroedFrees + releasedFrees + cpuPoolFrees) + " (zeroed " + zeroedFrees
+                + (cpuPoolFrees != 0 ? ", per-CPU " + cpuPoolFrees : "")
                 + ")"
                 + ", pressure " + pressureFrees + ", failed " + failedFrees
                 + (shrinkCalls != 0 ? "; shrinks " + shrinkCalls + " (" + shrunkPages + " pages)" : "")
@@ -161,7 +166,7 @@ public record HeapStats(
     /** Chunks freed with {@code reason}. */
     public long frees(FreeReason reason) {
         return switch (reason) {
-            case NORMAL -> zeroedFrees + releasedFrees;
+            case NORMAL -> zeroedFrees + releasedFrees + cpuPoolFrees;
             case UNDER_PRESSURE -> pressureFrees;
         };
     }

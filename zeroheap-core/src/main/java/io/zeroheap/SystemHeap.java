@@ -17,6 +17,7 @@ import io.zeroheap.pool.PoolTotals;
 import io.zeroheap.pool.SizeClasses;
 import io.zeroheap.scope.Generation;
 import io.zeroheap.scope.Generations;
+import io.zeroheap.scope.Lease;
 import io.zeroheap.scope.PinnedChunkPurger;
 import io.zeroheap.util.Checks;
 
@@ -117,7 +118,7 @@ public final class SystemHeap implements Heap {
         this.pinnedPurger = new PinnedChunkPurger(generations, pools);
         this.cpuPools = builder.deferredFree && builder.cpuPools
                 ? new CpuPools(classes, builder.cpuPoolMaxChunkBytes(), builder.cpuPoolBytes(), source,
-                        new CpuPoolSink(), builder.idleZeroing)
+                        new CpuPoolSink(), builder.idleZeroing, this::onCpuIdle)
                 : null;
         if (cpuPools != null) {
             shrinkers.register(cpuPools);
@@ -127,7 +128,8 @@ public final class SystemHeap implements Heap {
         }
         shrinkers.register(pinnedPurger);
         shrinkers.register(pools);
-        this.recycler = new ChunkRecycler(pools, generations, freeList, () -> closed);
+        this.recycler = new ChunkRecycler(pools, generations, freeList, () -> closed,
+                cpuPools == null ? null : this::reuseRetiredChunk);
         this.allocator = new ChunkAllocator(name, pools, generations, freeList, shrinkers, reclaimer,
                 refillPools);
     }
@@ -138,6 +140,22 @@ public final class SystemHeap implements Heap {
      */
     private void freeChunk(DeferredFreeList.Item item, FreeReason reason) {
         recycler.freeChunk((Chunk) item, reason);
+    }
+
+    /**
+     * A retired buffer's chunk goes, dirty, to the pool of the CPU its last close ran on, where
+     * that CPU's idle zeroer zeroes it while the CPU idles: the next buffer allocated there
+     * finds it clean and warm.
+     */
+    private boolean reuseRetiredChunk(Chunk chunk) {
+        if (!pools.unpend(chunk)) {
+            return false; // purged meanwhile: its pages went back; it is unmapped when freed
+        }
+        if (cpuPools.offerTo(chunk.releaseCpu, chunk)) {
+            return true;
+        }
+        pools.markPending(chunk);
+        return false;
     }
 
     /** The generations' retire action; a method of the heap for the same reason as {@link #freeChunk}. */
@@ -157,6 +175,18 @@ public final class SystemHeap implements Heap {
         }
     }
 
+    /**
+     * What an idle zeroer does for this heap when its CPU idles: seal the current buffer
+     * generation if buffers closed on that CPU wait in it, so they are recycled during the
+     * idle spell (a CPU that stays busy does not seal: a sustained loop's generations fill up
+     * instead, and their shared-scope closes stay rare).
+     */
+    private void onCpuIdle(int cpu) {
+        if (!closed) {
+            generations.sealIfWaitingOn(cpu);
+        }
+    }
+
     /** Returns a builder with the defaults documented on each setting. */
     public static Builder builder() {
         return new Builder();
@@ -170,16 +200,29 @@ public final class SystemHeap implements Heap {
     @Override
     public HeapBuffer allocate(long byteSize) {
         requireOpen();
-        allocator.requireValidSize(byteSize);
-        Chunk chunk = allocator.allocate(byteSize);
-        Generation generation = generations.join(chunk.byteSize());
+        Chunk chunk = null;
+        if (cpuPools != null) {
+            allocator.helpIfPilingUp(byteSize); // buffers' chunks wait for retirements: bound them
+            chunk = cpuPools.take(byteSize);
+        }
+        if (chunk == null) {
+            allocator.requireValidSize(byteSize);
+            chunk = allocator.allocate(byteSize);
+        }
+        Lease lease = null;
         try {
-            return new HeapBuffer(this, chunk, generation, generation.segment(chunk.address(), byteSize), leaks);
+            lease = generations.join(chunk.byteSize());
+            return new HeapBuffer(this, chunk, lease, lease.segment(chunk.address(), byteSize), leaks);
         } catch (Throwable e) {
-            // An OutOfMemoryError making the segment or the leak tracker: the chunk was taken
-            // and the generation joined, so give them back as a close would (STYLE 9).
+            // Joining (it may open a shared arena), making the segment or the leak tracker
+            // failed: the chunk was taken, and maybe the generation joined, so give them back
+            // as a close would (STYLE 9). Without a lease no segment escaped: free it at once.
             try {
-                release(chunk, generation);
+                if (lease != null) {
+                    release(chunk, lease);
+                } else {
+                    recycler.releaseArenaChunks(new Chunk[] {chunk}, 1);
+                }
             } catch (Throwable again) {
                 e.addSuppressed(again);
             }
@@ -240,7 +283,7 @@ public final class SystemHeap implements Heap {
                 allocator.shrunkPages(), allocator.allocationFailures(), nice, classes,
                 leaks.level(), leaks.leakedBuffers(), leaks.leakedArenas(), leaks.leakedBytes(),
                 cpu == null ? 0 : cpu.cleanTakes(), cpu == null ? 0 : cpu.dirtyTakes(),
-                cpu == null ? 0 : cpu.zeroedIdle(), cpu == null ? 0 : cpu.heldBytes());
+                cpu == null ? 0 : cpu.offers(), cpu == null ? 0 : cpu.zeroedIdle(), cpu == null ? 0 : cpu.heldBytes());
     }
 
     /**
@@ -256,9 +299,6 @@ public final class SystemHeap implements Heap {
      */
     public void drain() {
         requireOpen();
-        if (cpuPools != null) {
-            cpuPools.zeroDirtyHere();
-        }
         long deadline = System.nanoTime() + DRAIN_RETRY_NANOS;
         boolean again;
         do {
@@ -266,6 +306,9 @@ public final class SystemHeap implements Heap {
             generations.retryNow();
             if (freeList != null) {
                 freeList.drain();
+            }
+            if (cpuPools != null) {
+                cpuPools.zeroDirtyHere(); // after the retirements, which hand chunks to them
             }
             // The idle worker may have sealed a generation and deferred its retirement after
             // our drain marker: go round until no retirement is in flight. A scope that a
@@ -370,8 +413,11 @@ public final class SystemHeap implements Heap {
     }
 
     /** The last reference of a buffer is gone; called by {@link HeapBuffer}. */
-    void release(Chunk chunk, Generation generation) {
-        recycler.release(chunk, generation);
+    void release(Chunk chunk, Lease lease) {
+        recycler.release(chunk, lease);
+        if (cpuPools != null) {
+            cpuPools.nudge(); // so that the CPU's idle zeroer seals the generation when the CPU idles
+        }
     }
 
     /** The heap's side of its arenas, kept off the public API. */
@@ -828,7 +874,7 @@ public final class SystemHeap implements Heap {
                     heap.close();
                     throw e;
                 }
-                heap.registrations.registerWithSystem(heap.freeList, heap.pinnedPurger, heap.pools);
+                heap.registrations.registerWithSystem(heap.cpuPools, heap.freeList, heap.pinnedPurger, heap.pools);
             }
             if (jmx != null ? jmx : register) {
                 try {

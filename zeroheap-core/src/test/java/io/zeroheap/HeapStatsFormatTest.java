@@ -19,7 +19,7 @@ class HeapStatsFormatTest {
                 List.of(new HeapStats.SizeClassStats(4096, 10, 2, 1000, 4),
                         new HeapStats.SizeClassStats(5120, 0, 0, 0, 0),
                         new HeapStats.SizeClassStats(0, 0, 1, 0, 1)),
-                LeakDetection.SAMPLED, leakedBuffers, 0, leakedBuffers * 4096, 0, 0, 0, 0);
+                LeakDetection.SAMPLED, leakedBuffers, 0, leakedBuffers * 4096, 0, 0, 0, 0, 0);
     }
 
     @Test

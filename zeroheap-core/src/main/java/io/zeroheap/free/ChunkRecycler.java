@@ -6,6 +6,7 @@ import io.zeroheap.pool.Chunk;
 import io.zeroheap.pool.PoolSet;
 import io.zeroheap.scope.Generation;
 import io.zeroheap.scope.Generations;
+import io.zeroheap.scope.Lease;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -36,15 +37,29 @@ public final class ChunkRecycler {
     /** Generations handed to retirement whose retirement has not finished; for drain(). */
     private final AtomicLong retirementsInFlight = new AtomicLong();
     private final AtomicLong syncFailedFrees = new AtomicLong();
+    /** Where a retired buffer's chunk goes first; null for none. */
+    private final Reuse reuse;
+
+    /** Takes a retired buffer's pending chunk for reuse where it was last used. */
+    public interface Reuse {
+        /**
+         * Takes a pending chunk whose generation retired, freed {@code NORMAL}ly.
+         *
+         * @return true if taken; false to free it the normal way
+         */
+        boolean take(Chunk chunk);
+    }
 
     /**
      * @param pools       the heap's pools, where every freed chunk goes
      * @param generations the heap's buffer generations
      * @param freeList    the heap's deferred free list; null to free on the calling thread
      * @param heapClosed  whether the heap is closed (then every free gives the memory back)
+     * @param reuse       where retired buffers' chunks go first (the CPU pools); null for none
      */
     public ChunkRecycler(PoolSet pools, Generations generations, DeferredFreeList freeList,
-                         BooleanSupplier heapClosed) {
+                         BooleanSupplier heapClosed, Reuse reuse) {
+        this.reuse = reuse;
         this.pools = pools;
         this.generations = generations;
         this.freeList = freeList;
@@ -55,10 +70,11 @@ public final class ChunkRecycler {
      * The last reference of a buffer is gone: books its chunk pending and, if it was the
      * generation's last live buffer of a sealed generation, retires the generation.
      */
-    public void release(Chunk chunk, Generation generation) {
+    public void release(Chunk chunk, Lease lease) {
+        chunk.releaseCpu = io.zeroheap.os.Cpus.current();
         pools.markPending(chunk);
-        if (generation.release(chunk)) {
-            generations.retired(generation);
+        if (lease.release(chunk)) {
+            generations.retired(lease.generation());
         }
     }
 
@@ -116,6 +132,10 @@ public final class ChunkRecycler {
             Chunk next = chunk.nextWaiting;
             chunk.nextWaiting = null;
             try {
+                if (reason == FreeReason.NORMAL && reuse != null && !heapClosed.getAsBoolean() && reuse.take(chunk)) {
+                    chunk = next;
+                    continue;
+                }
                 freeChunk(chunk, reason);
             } catch (RuntimeException e) {
                 failure = recordSyncFailure(failure, e);

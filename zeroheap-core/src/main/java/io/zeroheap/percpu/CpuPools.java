@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.IntConsumer;
 
 /**
  * One heap's {@link CpuPool}s, one per CPU, for the size classes up to a bound (about one
@@ -57,6 +58,7 @@ public final class CpuPools implements Shrinker {
     private final MemorySource source;
     private final Sink sink;
     private final boolean idleZeroing;
+    private final IntConsumer onIdle;
     private final AtomicReferenceArray<CpuPool> pools;
     private final AtomicLong releasedLate = new AtomicLong();
     private volatile boolean closed;
@@ -68,9 +70,13 @@ public final class CpuPools implements Shrinker {
      * @param source          zeroes dirty chunks
      * @param sink            where chunks that leave go
      * @param idleZeroing     whether idle zeroers zero dirty chunks (false: the taking thread does)
+     * @param onIdle          run by an idle zeroer after each round of its CPU's idle work, on
+     *                        that CPU's idle time, with the CPU's number (the heap seals its
+     *                        buffer generation if buffers closed on that CPU wait in it)
      */
     public CpuPools(SizeClasses classes, long maxChunkBytes, long capBytesPerCpu, MemorySource source, Sink sink,
-                    boolean idleZeroing) {
+                    boolean idleZeroing, IntConsumer onIdle) {
+        this.onIdle = onIdle;
         this.classes = classes;
         int kept = 0;
         while (kept < classes.count() && classes.byteSize(kept) <= maxChunkBytes) {
@@ -104,7 +110,7 @@ public final class CpuPools implements Shrinker {
      */
     public Chunk take(long byteSize) {
         int index = classes.indexOf(byteSize);
-        if (index >= classCount) {
+        if (index < 0 || index >= classCount) {
             return null;
         }
         Chunk chunk = current().take(index);
@@ -149,13 +155,57 @@ public final class CpuPools implements Shrinker {
         return left;
     }
 
+    /**
+     * Offers a chunk that is allocated from the shared pools' point of view (a retired buffer's)
+     * to the pool of CPU {@code cpu} (the calling CPU's if unknown), dirty. Never waits.
+     *
+     * @return true if that pool took it
+     */
+    public boolean offerTo(int cpu, Chunk chunk) {
+        int index = chunk.classIndex();
+        if (closed || index < 0 || index >= classCount) {
+            return false;
+        }
+        CpuPool pool = cpu >= 0 && cpu < pools.length() ? pool(cpu, true) : current();
+        if (!pool.offer(chunk)) {
+            return false;
+        }
+        pool.wakeZeroer();
+        return true;
+    }
+
+    /**
+     * Wakes the calling CPU's idle zeroer if it is parked (a volatile read otherwise), so that
+     * it runs the idle action once the CPU idles; after a buffer was closed. Lock-free.
+     */
+    public void nudge() {
+        int cpu = Cpus.current();
+        if (cpu >= 0 && cpu < pools.length()) {
+            CpuPool pool = pools.getPlain(cpu);
+            if (pool != null) {
+                pool.wakeZeroer();
+            }
+        }
+    }
+
+    /** Runs the owner's idle action; called by idle zeroers, on their CPU's idle time. */
+    void idle(int cpu) {
+        onIdle.accept(cpu);
+    }
+
     /** The calling CPU's pool, created on first use. */
     private CpuPool current() {
         int cpu = Cpus.current();
         int length = pools.length();
-        int index = cpu >= 0 && cpu < length ? cpu : (int) Math.floorMod(Thread.currentThread().threadId(), length);
+        if (cpu >= 0 && cpu < length) {
+            return pool(cpu, true);
+        }
+        return pool((int) Math.floorMod(Thread.currentThread().threadId(), length), false);
+    }
+
+    private CpuPool pool(int index, boolean cpuKnown) {
         CpuPool pool = pools.getPlain(index);
-        return pool != null ? pool : create(index, cpu >= 0);
+        return pool != null ? pool : create(index, cpuKnown);
     }
 
     private CpuPool create(int index, boolean cpuKnown) {

@@ -175,6 +175,14 @@ public final class IdleZeroer {
                 LOG.log(System.Logger.Level.WARNING, () -> "idle zeroer " + cpu + ": zeroing failed; counted", e);
             }
         }
+        for (Zeroing zeroing : pools) {
+            try {
+                zeroing.owner().idle(cpu);
+            } catch (RuntimeException e) {
+                failures.incrementAndGet();
+                LOG.log(System.Logger.Level.WARNING, () -> "idle zeroer " + cpu + ": an idle action failed; counted", e);
+            }
+        }
         return worked;
     }
 

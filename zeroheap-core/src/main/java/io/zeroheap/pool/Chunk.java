@@ -51,6 +51,8 @@ public final class Chunk extends DeferredFreeList.Item {
      * CPU pool starts counting it; published as {@link #dirty} is.
      */
     public boolean adopted;
+    /** The CPU a buffer's last close ran on, where its chunk goes once its generation retires; -1 if unknown. */
+    public int releaseCpu = -1;
 
     Chunk(long address, long byteSize, long nrPages, PagePool pool, DeferredFreeList.FreeAction action) {
         super(nrPages, action);

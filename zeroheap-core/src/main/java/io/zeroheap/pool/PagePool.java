@@ -217,6 +217,27 @@ public final class PagePool {
     }
 
     /**
+     * Takes a pending chunk back as allocated (a retired buffer's chunk that goes to a CPU
+     * pool, which lends chunks out as allocated), racing a purger for it by CAS.
+     *
+     * @return false (nothing changed) if the chunk is not pending: a purger took it
+     */
+    boolean unpend(Chunk chunk) {
+        lock.lock();
+        try {
+            if (!CHUNK_STATE.compareAndSet(chunk, Chunk.State.PENDING, Chunk.State.ALLOCATED)) {
+                return false;
+            }
+            pendingPages -= chunk.nrPages();
+            allocatedPages += chunk.nrPages();
+            allocatedChunks++;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Whether a pending chunk would fit under the cap (checked before zeroing it); false for a
      * purged chunk, which is never zeroed or pooled. Reads without the lock, so concurrent
      * freers may each see room: the pool can exceed its cap by one chunk per freer running at

@@ -282,6 +282,16 @@ public final class PoolSet implements Shrinker {
     }
 
     /**
+     * Books a pending chunk allocated again, for a CPU pool to take it (see
+     * {@link PagePool#unpend}).
+     *
+     * @return false if the chunk is not pending (a purger took it); nothing changed then
+     */
+    public boolean unpend(Chunk chunk) {
+        return chunk.pool().unpend(chunk);
+    }
+
+    /**
      * Takes back an allocated chunk that is already zeroed (a CPU pool's clean chunk): pools it
      * as it is, without zeroing it again, or gives it back to the OS if its pool is full.
      *

@@ -4,88 +4,58 @@ import io.zeroheap.pool.Chunk;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One generation of buffers sharing a shared {@link Arena}: the arena is closed (and the
  * buffers' chunks recycled) only when the generation is sealed and its last buffer closed.
+ * Buffers join it through the {@link Lease} of the CPU they are allocated on.
  *
- * <p>Concurrency: {@code state} packs the live buffer count (times two) and the sealed bit
- * into one long, changed only by CAS or atomic add, so exactly one thread sees the
- * transition to "sealed and no live buffer" and retires the generation. Freed chunks wait on
- * a lock-free stack ({@code waiting}) pushed before the buffer count drops, so the retiring
- * thread finds them all.
+ * <p>Concurrency: a lease is created once per CPU slot under this object's monitor, which also
+ * guards {@code sealed}, so a lease is either created before the seal (and closed by it) or not
+ * at all. {@code openLeases} counts the leases not yet done, plus one token the sealer holds
+ * until it has closed every lease; the thread that brings it to zero, and only that thread,
+ * retires the generation.
  */
 public final class Generation {
 
-    private static final long SEALED = 1;
-    private static final long ONE_BUFFER = 2;
-    private static final VarHandle STATE;
-    private static final VarHandle WAITING;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            STATE = lookup.findVarHandle(Generation.class, "state", long.class);
-            WAITING = lookup.findVarHandle(Generation.class, "waiting", Chunk.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final Arena arena = Arena.ofShared();
+    private final AtomicReferenceArray<Lease> leases;
+    private final AtomicInteger openLeases = new AtomicInteger(1);
+    /** Guarded by this. */
+    private boolean sealed;
+    private volatile boolean sealedHint;
     /** When a retirement last found the scope held by a client; guarded by Generations. */
     long retryAfterNanos;
-    /** live buffers * 2 + sealed bit. */
-    private volatile long state;
-    /** Chunks of closed buffers, newest first, linked by Chunk.nextWaiting. */
-    private volatile Chunk waiting;
-    /** Buffers and bytes handed out; only an estimate is needed (sealing policy). */
-    private volatile long allocatedBuffers;
-    private volatile long allocatedBytes;
 
-    Generation() {
+    Generation(int slots) {
+        this.leases = new AtomicReferenceArray<>(slots);
     }
 
     /**
-     * Counts one more live buffer, unless the generation is sealed.
+     * Returns the lease of CPU slot {@code slot}, creating it on first use.
      *
-     * @return false if sealed (the caller takes a newer generation)
+     * @return the lease, or null if the generation is sealed (the caller takes a newer one)
      */
-    boolean tryAcquire(long byteSize) {
-        long s;
-        do {
-            s = state;
-            if ((s & SEALED) != 0) {
-                return false;
-            }
-        } while (!STATE.weakCompareAndSet(this, s, s + ONE_BUFFER));
-        // Racy read-modify-writes: the counts only steer when to seal.
-        allocatedBuffers = allocatedBuffers + 1;
-        allocatedBytes = allocatedBytes + byteSize;
-        return true;
+    Lease lease(int slot) {
+        Lease lease = leases.getPlain(slot);
+        return lease != null ? lease : createLease(slot);
     }
 
-    /** Returns a segment of {@code byteSize} bytes at {@code address} in this generation's scope. */
-    public MemorySegment segment(long address, long byteSize) {
-        return MemorySegment.ofAddress(address).reinterpret(byteSize, arena, null);
-    }
-
-    /**
-     * Puts a closed buffer's chunk on the waiting list and counts the buffer gone.
-     *
-     * @return true if the caller must now retire the generation (it was sealed and this was
-     *         its last live buffer)
-     */
-    public boolean release(Chunk chunk) {
-        Chunk head;
-        do {
-            head = waiting;
-            chunk.nextWaiting = head;
-        } while (!WAITING.compareAndSet(this, head, chunk));
-        long after = (long) STATE.getAndAdd(this, -ONE_BUFFER) - ONE_BUFFER;
-        return after == SEALED;
+    private synchronized Lease createLease(int slot) {
+        if (sealed) {
+            return null;
+        }
+        Lease lease = leases.get(slot);
+        if (lease == null) {
+            lease = new Lease(this);
+            openLeases.incrementAndGet();
+            leases.set(slot, lease);
+        }
+        return lease;
     }
 
     /**
@@ -95,32 +65,59 @@ public final class Generation {
      *         already sealed or buffers are still live (the last one's release retires it)
      */
     boolean seal() {
-        long before = (long) STATE.getAndBitwiseOr(this, SEALED);
-        return before == 0;
+        synchronized (this) {
+            if (sealed) {
+                return false;
+            }
+            sealed = true;
+            sealedHint = true;
+        }
+        boolean retire = false;
+        for (int i = 0; i < leases.length(); i++) {
+            Lease lease = leases.get(i);
+            if (lease != null && lease.close()) {
+                retire |= leaseDone();
+            }
+        }
+        return leaseDone() | retire; // the sealer's token
+    }
+
+    /** A lease has no live buffer and is closed; true if that was the last one. */
+    boolean leaseDone() {
+        return openLeases.decrementAndGet() == 0;
+    }
+
+    /** Returns a segment of {@code byteSize} bytes at {@code address} in this generation's scope. */
+    MemorySegment segment(long address, long byteSize) {
+        return MemorySegment.ofAddress(address).reinterpret(byteSize, arena, null);
     }
 
     /** Returns whether the generation is sealed and has no live buffer: due to retire. */
     boolean isDueToRetire() {
-        return state == SEALED;
+        return sealedHint && openLeases.get() == 0;
     }
 
     /** Returns whether freed chunks wait for this generation to retire. */
     boolean hasWaiting() {
-        return waiting != null;
+        for (int i = 0; i < leases.length(); i++) {
+            Lease lease = leases.get(i);
+            if (lease != null && lease.firstWaiting() != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    long allocatedBuffers() {
-        return allocatedBuffers;
-    }
-
-    long allocatedBytes() {
-        return allocatedBytes;
+    /** Returns whether freed chunks of buffers allocated on CPU slot {@code slot} wait. */
+    boolean hasWaitingOn(int slot) {
+        Lease lease = leases.get(slot);
+        return lease != null && lease.firstWaiting() != null;
     }
 
     /**
-     * Ends the scope of every segment of this generation (a shared close, 45-60 µs). Call it
-     * after {@link #release} or {@link #seal} said the generation must retire, or when the heap
-     * closes; calling it again is harmless.
+     * Ends the scope of every segment of this generation (a shared close: a handshake with
+     * every thread). Call it after {@link Lease#release} or {@link #seal} said the generation
+     * must retire, or when the heap closes; calling it again is harmless.
      *
      * @return true once the scope is closed (by this call or an earlier one); false if a client
      *         holds the scope (a downcall or I/O on a segment of it is in flight), in which
@@ -143,26 +140,49 @@ public final class Generation {
      * call after {@link #tryCloseScope()} returned true.
      */
     public Chunk takeWaiting() {
-        return (Chunk) WAITING.getAndSet(this, (Chunk) null);
+        Chunk all = null;
+        for (int i = 0; i < leases.length(); i++) {
+            Lease lease = leases.get(i);
+            if (lease == null) {
+                continue;
+            }
+            Chunk chunk = lease.takeWaiting();
+            while (chunk != null) {
+                Chunk next = chunk.nextWaiting;
+                chunk.nextWaiting = all;
+                all = chunk;
+                chunk = next;
+            }
+        }
+        return all;
     }
 
     /**
-     * Returns the newest chunk waiting now, for a racy walk along {@link Chunk#nextWaiting}
-     * (the walk may end early if the generation retires meanwhile).
+     * Returns the newest chunk waiting now on each lease, for a racy walk along
+     * {@link Chunk#nextWaiting} (a walk may end early if the generation retires meanwhile).
      */
-    public Chunk firstWaiting() {
-        return waiting;
+    public List<Chunk> waitingHeads() {
+        List<Chunk> heads = new ArrayList<>();
+        for (int i = 0; i < leases.length(); i++) {
+            Lease lease = leases.get(i);
+            Chunk head = lease == null ? null : lease.firstWaiting();
+            if (head != null) {
+                heads.add(head);
+            }
+        }
+        return heads;
     }
 
     /** Returns the pages of the chunks waiting now whose memory is still held (not purged). */
     public long waitingPages() {
         long pages = 0;
-        for (Chunk chunk = waiting; chunk != null; chunk = chunk.nextWaiting) {
-            if (chunk.holdsPendingMemory()) {
-                pages += chunk.nrPages();
+        for (Chunk head : waitingHeads()) {
+            for (Chunk chunk = head; chunk != null; chunk = chunk.nextWaiting) {
+                if (chunk.holdsPendingMemory()) {
+                    pages += chunk.nrPages();
+                }
             }
         }
         return pages;
     }
-
 }

@@ -1,5 +1,7 @@
 package io.zeroheap.scope;
 
+import io.zeroheap.os.Cpus;
+
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +15,7 @@ import java.util.function.Consumer;
  * once.
  *
  * <p>Thread-safety: the current generation is swapped under this object's monitor (rare: once
- * per generation); joining it is a CAS on the generation.
+ * per generation); joining it is a CAS on the lease of the caller's CPU.
  */
 public final class Generations {
 
@@ -23,13 +25,14 @@ public final class Generations {
     /** How long a retirement that found the scope in use waits before it is tried again. */
     private static final long RETRY_NANOS = 10_000_000;
 
+    private final int slots = Cpus.configured();
     private final Set<Generation> unretired = ConcurrentHashMap.newKeySet();
     private final Queue<Generation> retries = new ConcurrentLinkedQueue<>();
     private volatile Generation current;
 
     /**
-     * @param maxBuffers buffers after which a generation is sealed
-     * @param maxBytes   bytes after which a generation is sealed
+     * @param maxBuffers buffers allocated on one CPU after which a generation is sealed
+     * @param maxBytes   bytes allocated on one CPU after which a generation is sealed
      * @param retire     called once per generation that is sealed and has no live buffer
      */
     public Generations(long maxBuffers, long maxBytes, Consumer<Generation> retire) {
@@ -39,20 +42,24 @@ public final class Generations {
     }
 
     /**
-     * Joins the current generation with one buffer of {@code byteSize} bytes, starting a new
-     * generation when the current one is sealed or full.
+     * Joins the current generation with one buffer of {@code byteSize} bytes, through the lease
+     * of the calling thread's CPU, starting a new generation when the current one is sealed or
+     * that lease is full.
      */
-    public Generation join(long byteSize) {
+    public Lease join(long byteSize) {
+        int cpu = Cpus.current();
+        int slot = cpu >= 0 && cpu < slots ? cpu : (int) Math.floorMod(Thread.currentThread().threadId(), slots);
         while (true) {
             Generation generation = current;
             if (generation == null) {
                 generation = startGeneration();
             }
-            if (generation.tryAcquire(byteSize)) {
-                if (generation.allocatedBuffers() >= maxBuffers || generation.allocatedBytes() >= maxBytes) {
+            Lease lease = generation.lease(slot);
+            if (lease != null && lease.tryAcquire(byteSize)) {
+                if (lease.joinedBuffers() >= maxBuffers || lease.joinedBytes() >= maxBytes) {
                     seal(generation);
                 }
-                return generation;
+                return lease;
             }
             detach(generation);
         }
@@ -90,6 +97,17 @@ public final class Generations {
             seal(generation);
         }
         retryDue();
+    }
+
+    /**
+     * Seals the current generation if buffers closed on CPU {@code cpu} wait in it; an idle
+     * zeroer calls this when that CPU idles.
+     */
+    public void sealIfWaitingOn(int cpu) {
+        Generation generation = current;
+        if (generation != null && cpu >= 0 && cpu < slots && generation.hasWaitingOn(cpu)) {
+            seal(generation);
+        }
     }
 
     /**
@@ -167,7 +185,7 @@ public final class Generations {
 
     private synchronized Generation startGeneration() {
         if (current == null) {
-            Generation generation = new Generation();
+            Generation generation = new Generation(slots);
             unretired.add(generation);
             current = generation;
         }

@@ -50,10 +50,11 @@ public final class PinnedChunkPurger implements Shrinker {
         }
         long freed = 0;
         for (Generation generation : generations.unretired()) {
-            for (Chunk chunk = generation.firstWaiting(); chunk != null && freed < nrToScan;
-                 chunk = chunk.nextWaiting) {
-                if (chunk.holdsPendingMemory()) {
-                    freed += pools.purge(chunk);
+            for (Chunk head : generation.waitingHeads()) {
+                for (Chunk chunk = head; chunk != null && freed < nrToScan; chunk = chunk.nextWaiting) {
+                    if (chunk.holdsPendingMemory()) {
+                        freed += pools.purge(chunk);
+                    }
                 }
             }
             if (freed >= nrToScan) {
