@@ -1,6 +1,7 @@
 package io.zeroheap;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -19,17 +20,39 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Threads allocate, write, hand buffers to each other and free them, under a budget, while a
  * third thread shrinks; every allocation must read zero and the accounts must balance exactly
- * at the end.
+ * at the end. Run once per zeroing policy.
  */
 class HeapStressTest {
 
     private static final int THREADS = 2;
-    private static final int OPS_PER_THREAD = 20_000;
+    private static final int OPS_PER_THREAD = 12_000;
 
-    @Test
-    void shouldNeverHandOutStaleDataAndEndWithExactAccounts() throws Exception {
-        try (SystemHeap heap = SystemHeap.builder().name("stress").register(false)
-                .maxBytes(64L << 20).generationMaxBuffers(64).build()) {
+    /** Where freed chunks are zeroed. */
+    enum Policy {
+        /** Per-CPU pools, zeroed by idle zeroers or by the allocating thread (the default). */
+        CPU_POOLS_IDLE_ZEROING,
+        /** Per-CPU pools, always zeroed by the allocating thread. */
+        CPU_POOLS_ZEROED_ON_TAKE,
+        /** Shared pools only, zeroed by the deferred-free worker. */
+        SHARED_POOLS_ONLY,
+        /** Synchronous frees: zeroed on the freeing thread. */
+        SYNCHRONOUS;
+
+        SystemHeap.Builder configure(SystemHeap.Builder builder) {
+            return switch (this) {
+                case CPU_POOLS_IDLE_ZEROING -> builder;
+                case CPU_POOLS_ZEROED_ON_TAKE -> builder.idleZeroing(false);
+                case SHARED_POOLS_ONLY -> builder.cpuPools(false);
+                case SYNCHRONOUS -> builder.deferredFree(false);
+            };
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Policy.class)
+    void shouldNeverHandOutStaleDataAndEndWithExactAccounts(Policy policy) throws Exception {
+        try (SystemHeap heap = policy.configure(SystemHeap.builder().name("stress-" + policy).register(false)
+                .maxBytes(64L << 20).generationMaxBuffers(64)).build()) {
             ArrayBlockingQueue<HeapBuffer> exchange = new ArrayBlockingQueue<>(256);
             AtomicReference<Throwable> failure = new AtomicReference<>();
             AtomicLong allocations = new AtomicLong();

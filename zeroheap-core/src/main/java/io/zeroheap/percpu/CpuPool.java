@@ -414,6 +414,7 @@ public final class CpuPool {
                     used[index] = false;
                     continue;
                 }
+                DEMAND.getAndSet(demand, index, 0); // emptied on purpose: no refill for what went before
                 Chunk chunk;
                 while ((chunk = popDirtyLocked(index)) != null) {
                     dirtyCount[index]--;
@@ -461,6 +462,20 @@ public final class CpuPool {
         totals[2] += zeroedIdle;
         totals[3] += offers;
         totals[4] += heldBytes;
+    }
+
+    /**
+     * Waits, parking (so a zeroer on the caller's CPU can run), until the idle zeroer holds no
+     * chunk of this pool, at most {@code maxWaitNanos}.
+     *
+     * @return true if it holds none
+     */
+    boolean awaitZeroerIdle(long maxWaitNanos) {
+        long deadline = System.nanoTime() + maxWaitNanos;
+        while (zeroing && System.nanoTime() - deadline < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+        }
+        return !zeroing;
     }
 
     /** Returns the bytes held now, read without the lock (an estimate under concurrency). */

@@ -32,6 +32,11 @@ import java.util.function.IntConsumer;
  */
 public final class CpuPools implements Shrinker {
 
+    /** After a shrink, idle zeroers refill no pool for this long: the memory was wanted back. */
+    private static final long REFILL_HOLDOFF_NANOS = 1_000_000_000L;
+    /** How long a shrink or drain waits for an idle zeroer to hand back what it holds. */
+    private static final long ZEROER_WAIT_NANOS = 1_000_000_000L;
+
     /** Where chunks that leave the CPU pools go: the heap's shared path. */
     public interface Sink {
 
@@ -61,6 +66,8 @@ public final class CpuPools implements Shrinker {
     private final IntConsumer onIdle;
     private final AtomicReferenceArray<CpuPool> pools;
     private final AtomicLong releasedLate = new AtomicLong();
+    /** Refills are refused until this System.nanoTime(): pressure, or a shrink, went before. */
+    private volatile long refillsBlockedUntilNanos = System.nanoTime();
     private volatile boolean closed;
 
     /**
@@ -233,7 +240,7 @@ public final class CpuPools implements Shrinker {
         for (int i = 0; i < pools.length(); i++) {
             CpuPool pool = pools.get(i);
             if (pool != null) {
-                pool.zeroDirtyHere(source, 1_000_000_000L);
+                pool.zeroDirtyHere(source, ZEROER_WAIT_NANOS);
             }
         }
     }
@@ -264,11 +271,16 @@ public final class CpuPools implements Shrinker {
     @Override
     public long scan(long nrToScan) {
         Checks.requireNonNegative(nrToScan, "nrToScan");
+        refillsBlockedUntilNanos = System.nanoTime() + REFILL_HOLDOFF_NANOS;
         long freedBytes = 0;
         for (int i = 0; i < pools.length() && freedBytes / classes.pageSize() < nrToScan; i++) {
             CpuPool pool = pools.get(i);
             if (pool != null) {
                 freedBytes += pool.drainTo(sink::release, false);
+                if (freedBytes / classes.pageSize() < nrToScan && !pool.awaitZeroerIdle(ZEROER_WAIT_NANOS)) {
+                    continue; // its zeroer is starved: what it holds comes back later
+                }
+                freedBytes += pool.drainTo(sink::release, false); // what the zeroer held meanwhile
             }
         }
         return freedBytes / classes.pageSize();
@@ -324,7 +336,10 @@ public final class CpuPools implements Shrinker {
 
     /** A refill for an idle zeroer: a chunk of class {@code index} from the shared pools, or null. */
     Chunk takeForRefill(int index) {
-        return closed ? null : sink.takeForRefill(classes.byteSize(index));
+        if (closed || System.nanoTime() - refillsBlockedUntilNanos < 0) {
+            return null;
+        }
+        return sink.takeForRefill(classes.byteSize(index));
     }
 
     /** A chunk an idle zeroer finished after its pool was closed: give it back. */
