@@ -35,11 +35,14 @@ public enum LeakDetection {
     /** Nothing tracked: an unclosed buffer or arena keeps its memory until the heap is closed. */
     OFF,
     /**
-     * One allocation in {@value #SAMPLE_INTERVAL}, drawn at random, is tracked: found,
-     * reclaimed and reported with its allocation stack trace if it leaks. The others cost one
-     * random draw and are not found if they leak: a leak that repeats is reported after about
-     * {@value #SAMPLE_INTERVAL} occurrences, and most of its instances stay unfound (see above
-     * for what they cost). Cheap enough to leave on (see the README's measured cost).
+     * One allocation in {@value #SAMPLE_INTERVAL}, drawn at random, is tracked, at most
+     * {@value #MAX_SAMPLES_PER_SECOND} a second per heap: found, reclaimed and reported with its
+     * allocation stack trace if it leaks. The others cost one random draw and are not found if
+     * they leak: a leak that repeats is reported after about {@value #SAMPLE_INTERVAL}
+     * occurrences (or within a second or two at high rates), and most of its instances stay
+     * unfound (see above for what they cost). The cap keeps the stack traces, about ten
+     * microseconds each when the caches are cold, from adding up at millions of allocations a
+     * second. Cheap enough to leave on (see the README's measured cost).
      */
     SAMPLED,
     /**
@@ -54,6 +57,8 @@ public enum LeakDetection {
     public static final String LOGGER_NAME = "io.zeroheap.leak";
     /** {@link #SAMPLED} tracks one allocation in this many, on average. */
     public static final int SAMPLE_INTERVAL = 128;
+    /** {@link #SAMPLED} tracks at most this many allocations a second per heap. */
+    public static final int MAX_SAMPLES_PER_SECOND = 64;
 
     /**
      * Parses a level name, case-insensitively: {@code off}, {@code sampled} or {@code all}.

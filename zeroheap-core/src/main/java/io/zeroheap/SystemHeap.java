@@ -516,6 +516,8 @@ public final class SystemHeap implements Heap {
         private Boolean jmx;
         /** Null: not set; build() reads the system property then. */
         private LeakDetection leakDetection;
+        /** The leak sample rate's clock; tests replace it. */
+        private java.util.function.LongSupplier leakClock = System::nanoTime;
 
         private Builder() {
         }
@@ -838,6 +840,12 @@ public final class SystemHeap implements Heap {
             return this;
         }
 
+        /** Sets the clock of the sampled leak detection's rate cap; for tests. */
+        Builder leakClock(java.util.function.LongSupplier nanoClock) {
+            this.leakClock = Checks.requireNonNull(nanoClock, "nanoClock");
+            return this;
+        }
+
         /** Sets the memory source; for tests that make the OS refuse memory. */
         Builder memorySource(MemorySource source) {
             this.memorySource = Checks.requireNonNull(source, "source");
@@ -858,8 +866,8 @@ public final class SystemHeap implements Heap {
         public SystemHeap build() {
             // The property only when no level was set, so a bad value cannot break a builder that sets one.
             LeakDetector leaks = leakDetection != null
-                    ? new LeakDetector(name, leakDetection, false)
-                    : new LeakDetector(name, LeakDetection.fromSystemProperty(), true);
+                    ? new LeakDetector(name, leakDetection, false, leakClock)
+                    : new LeakDetector(name, LeakDetection.fromSystemProperty(), true, leakClock);
             MemorySource source = memorySource != null ? memorySource
                     : portableMemory ? new ArenaMemorySource() : MemorySource.platformDefault();
             if (pageSize != 0 && pageSize % source.pageSize() != 0) {

@@ -280,7 +280,10 @@ class LeakDetectionTest {
 
     @Test
     void sampledShouldTrackAboutOneAllocationIn128() {
-        SystemHeap heap = heap("leak-sampling", LeakDetection.SAMPLED);
+        // A clock that moves a whole sample spacing per reading: the rate cap never binds.
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        heap = SystemHeap.builder().name("leak-sampling").leakDetection(LeakDetection.SAMPLED)
+                .leakClock(() -> clock.addAndGet(1_000_000_000L / LeakDetection.MAX_SAMPLES_PER_SECOND)).build();
         int allocations = 100 * LeakDetection.SAMPLE_INTERVAL;
         for (int i = 0; i < allocations / 2; i++) {
             heap.allocate(4 * KIB).close();
@@ -290,6 +293,27 @@ class LeakDetectionTest {
         }
         // Binomial(12800, 1/128): mean 100, standard deviation 10; this band is 6 of them wide.
         assertThat(heap.leakDetector().trackedObjects()).isBetween(40L, 200L);
+        assertThat(heap.leakDetector().openTrackedObjects()).isZero();
+    }
+
+    @Test
+    void sampledShouldTrackAtMostItsCapPerSecondHoweverManyAllocationsRun() {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_000);
+        heap = SystemHeap.builder().name("leak-sample-cap").leakDetection(LeakDetection.SAMPLED)
+                .leakClock(clock::get).build();
+        for (int i = 0; i < 20 * LeakDetection.SAMPLE_INTERVAL; i++) { // ~20 samples drawn in one instant
+            heap.allocate(4 * KIB).close();
+        }
+        assertThat(heap.leakDetector().trackedObjects()).as("one per spacing of the frozen clock").isEqualTo(1);
+
+        clock.addAndGet(1_000_000_000L); // a second later
+        while (heap.leakDetector().trackedObjects() < 2) { // the next drawn sample is taken
+            heap.allocate(4 * KIB).close();
+        }
+        for (int i = 0; i < 20 * LeakDetection.SAMPLE_INTERVAL; i++) {
+            heap.allocate(4 * KIB).close();
+        }
+        assertThat(heap.leakDetector().trackedObjects()).isEqualTo(2);
         assertThat(heap.leakDetector().openTrackedObjects()).isZero();
     }
 

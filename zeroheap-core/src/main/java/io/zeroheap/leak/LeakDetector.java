@@ -5,6 +5,7 @@ import io.zeroheap.util.ByteSizes;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * One heap's leak detection: its level, which allocations are tracked, the counts and the
@@ -26,6 +27,11 @@ public final class LeakDetector {
     private final AtomicLong leakedBuffers = new AtomicLong();
     private final AtomicLong leakedArenas = new AtomicLong();
     private final AtomicLong leakedBytes = new AtomicLong();
+    /** The clock of the sample rate, {@code System::nanoTime} but in tests. */
+    private final LongSupplier nanoClock;
+    /** The earliest clock reading at which SAMPLED tracks its next allocation. */
+    private final AtomicLong nextSampleNanos;
+    private static final long SAMPLE_SPACING_NANOS = 1_000_000_000L / LeakDetection.MAX_SAMPLES_PER_SECOND;
 
     /**
      * Leak detection for one heap.
@@ -36,6 +42,17 @@ public final class LeakDetector {
      *                          the default (the report then says how to change it there)
      */
     public LeakDetector(String heapName, LeakDetection level, boolean levelFromProperty) {
+        this(heapName, level, levelFromProperty, System::nanoTime);
+    }
+
+    /**
+     * Leak detection for one heap whose sample rate reads {@code nanoClock}; for tests.
+     *
+     * @param nanoClock a monotonic clock in nanoseconds
+     */
+    public LeakDetector(String heapName, LeakDetection level, boolean levelFromProperty, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+        this.nextSampleNanos = new AtomicLong(nanoClock.getAsLong());
         this.heapName = heapName;
         this.level = level;
         this.levelFromProperty = levelFromProperty;
@@ -48,15 +65,24 @@ public final class LeakDetector {
 
     /**
      * Returns whether to track the object being allocated: never when {@code OFF}, one time in
-     * {@value LeakDetection#SAMPLE_INTERVAL} at random when {@code SAMPLED}, always when
-     * {@code ALL}. Any thread.
+     * {@value LeakDetection#SAMPLE_INTERVAL} at random when {@code SAMPLED} but at most
+     * {@value LeakDetection#MAX_SAMPLES_PER_SECOND} a second (a sample drawn within
+     * {@code 1 s / MAX_SAMPLES_PER_SECOND} of the last tracked one is skipped; only drawn
+     * samples read the clock), always when {@code ALL}. Any thread.
      */
     public boolean shouldTrack() {
         return switch (level) {
             case OFF -> false;
-            case SAMPLED -> ThreadLocalRandom.current().nextInt(LeakDetection.SAMPLE_INTERVAL) == 0;
+            case SAMPLED -> ThreadLocalRandom.current().nextInt(LeakDetection.SAMPLE_INTERVAL) == 0 && takeSample();
             case ALL -> true;
         };
+    }
+
+    /** Whether the sample rate allows one more tracked allocation now; claims it if so. */
+    private boolean takeSample() {
+        long now = nanoClock.getAsLong();
+        long next = nextSampleNanos.get();
+        return now - next >= 0 && nextSampleNanos.compareAndSet(next, now + SAMPLE_SPACING_NANOS);
     }
 
     /** Returns how many objects were tracked since the heap was built. */
