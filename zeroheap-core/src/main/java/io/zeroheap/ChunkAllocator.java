@@ -76,7 +76,7 @@ final class ChunkAllocator {
         PoolMissEvent event = Events.startPoolMiss();
         long chunkPages = pools.chunkPages(byteSize);
         if (freeList != null && pools.hasPending(byteSize)) {
-            generations.sealIfWaiting();
+            generations.sealIfWaitingAndOld();
             freeList.help(chunkPages, pools.pendingPilingUp(byteSize));
             chunk = pools.retryPooled(byteSize);
             if (chunk != null) {

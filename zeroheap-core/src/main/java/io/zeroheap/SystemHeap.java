@@ -169,7 +169,7 @@ public final class SystemHeap implements Heap {
      * that allocations missed since the last time, so the next burst finds them warm.
      */
     private void onWorkerIdle() {
-        generations.sealIfWaiting();
+        generations.sealIfWaitingAndOld();
         if (refillPools && !closed && !reclaimer.underPressure()) {
             pools.refill();
         }

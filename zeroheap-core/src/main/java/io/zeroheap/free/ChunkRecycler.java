@@ -94,7 +94,10 @@ public final class ChunkRecycler {
 
     private void retireNow(Generation generation, FreeReason reason) {
         try {
-            if (generation.tryCloseScope()) {
+            long start = System.nanoTime();
+            boolean closed = generation.tryCloseScope();
+            generations.recordClose(System.nanoTime() - start);
+            if (closed) {
                 freeWaiting(generation.takeWaiting(), reason);
             } else {
                 scopeCloseRetries.incrementAndGet();

@@ -2,10 +2,12 @@ package io.zeroheap.percpu;
 
 import io.zeroheap.os.MemorySource;
 import io.zeroheap.pool.Chunk;
+import io.zeroheap.pool.SizeClasses;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -14,106 +16,94 @@ import java.util.function.Consumer;
  * the CPU take from it and give back to it; the CPU's {@link IdleZeroer} zeroes its dirty
  * chunks while the CPU would otherwise idle.
  *
+ * <h2>Layout</h2>
+ * Everything a take or an offer writes lives in this pool's own arrays: one {@code Chunk[]}
+ * holds every class's two stacks (class {@code i} owns the slots {@code [base(i), base(i+1))},
+ * as many as chunks of the class fit in the cap; its clean stack grows up from the bottom of
+ * that range, its dirty stack down from the top, and since the pool never holds more than its
+ * cap they never meet), and one {@code long[]} holds the per-class counts. Both arrays and the
+ * hot scalar fields are padded, so two CPUs' pools never share a cache line, and no chunk
+ * object is written on the hot path (chunks of one slab are neighbours in memory, and lent to
+ * different CPUs).
+ *
  * <h2>Concurrency protocol</h2>
  * <ul>
- *   <li><b>The owner lock</b> ({@code locked}: CAS 0 to 1, release store of 0) guards the clean
- *       stacks, every count and the closed check. Allocating and freeing threads only ever
- *       <em>try</em> it ({@link #take}, {@link #offer}): if another thread holds it they go
- *       to the heap's shared pools instead, so nobody waits on this CPU's pool. Maintenance
- *       ({@link #drainTo}, {@link #snapshotInto}) spins for it, backing off; every holder holds
- *       it for a few field writes only, never across zeroing or a system call.</li>
- *   <li><b>Dirty stacks</b> ({@code dirty[class]}, Treiber stacks linked by
- *       {@link Chunk#nextLocal}): pushed and popped only under the owner lock, and emptied
- *       whole (one {@code getAndSet}) by the idle zeroer, which never takes the lock. Every
- *       push and pop holds the lock, so no chunk can come back onto a stack while a pop is in
- *       flight: a pop's CAS fails only because the zeroer emptied the stack, and there is no
- *       ABA.</li>
- *   <li><b>The zeroed stack</b> ({@code zeroed}): the zeroer pushes each chunk it zeroed (CAS,
- *       a release: the zeroes are visible to whoever takes the chunk); a lock holder takes it
- *       whole (one {@code getAndSet}) and moves the chunks onto the clean stacks, oldest
- *       zeroed first, so the most recently zeroed, the warmest, is handed out first.</li>
- *   <li><b>Counts</b>: a chunk counts as dirty from {@link #offer} until a lock holder moves it
- *       from the zeroed stack to a clean stack, wherever it is meanwhile (a dirty stack, the
- *       zeroer's hands, the zeroed stack), so the counts read under the lock always add up to
- *       the chunks this pool holds.</li>
+ *   <li><b>The lock</b> ({@code locked}: CAS 0 to 1, release store of 0) guards both stacks of
+ *       every class, every count and the closed check; a holder holds it for a few field
+ *       writes, never across zeroing or a system call. Allocating and freeing threads and the
+ *       idle zeroer only ever <em>try</em> it ({@link #take}, {@link #offer},
+ *       {@link #work}): if it is taken they go elsewhere (the heap's shared pools; for the
+ *       zeroer, another round), so nobody waits on this CPU's pool and an idle-priority zeroer
+ *       preempted inside its few instructions holds up no thread. Maintenance
+ *       ({@link #drainTo}, {@link #lock()} for snapshots) spins for it, backing off.</li>
+ *   <li><b>The zeroer</b> takes a class's dirty chunks off their stack under the lock (they stay
+ *       counted dirty while it holds them), zeroes them without it, and puts them on the clean
+ *       stack under the lock again; if the lock is taken then, it hands them over through the
+ *       lock-free <b>zeroed stack</b> ({@code zeroed}, linked by {@link Chunk#nextLocal}: a CAS
+ *       push, a release, so the zeroes are visible to whoever takes the chunk), which the next
+ *       lock holder moves onto the clean stacks. A chunk whose zeroing failed goes back dirty.</li>
+ *   <li><b>Demand</b>: each take that found no clean chunk and zeroed a dirty one counts one
+ *       for its class; the zeroer reads and resets the counts under the lock and refills that
+ *       many clean chunks from the heap's shared pools, zeroed on this CPU, so a burst that
+ *       reuses one chunk over and over finds, after the next idle spell, one clean chunk for
+ *       each of its allocations.</li>
  *   <li><b>Closing</b>: {@link #drainTo} sets {@code closed} under the lock; later offers are
- *       refused under the same lock. The zeroer reads {@code closed} after each push, so a chunk
- *       it pushes after the final drain is drained by the zeroer itself ({@link #work}).</li>
- * <li><b>Demand</b> ({@code demand[class]}, atomic adds): each take that found no clean
- *     chunk and zeroed a dirty one counts one; the zeroer takes the counts ({@code getAndSet})
- *     and refills that many clean chunks from the heap's shared pools, zeroed on this CPU and
- *     pushed onto the zeroed stack marked {@link Chunk#adopted}; the lock holder that moves
- *     them starts counting them. So a burst that reuses one chunk over and over finds, after
- *     the next idle spell, one clean chunk for each of its allocations.</li>
+ *       refused, and the zeroer, which checks {@code closed} when it holds chunks, hands what it
+ *       holds to the late sink instead of putting it back.</li>
  * </ul>
  * The idle-work hint {@code hasWork} is a volatile flag: set after a push or a demand, cleared
  * by the zeroer before it looks, so no work is missed.
  */
-public final class CpuPool {
+public final class CpuPool extends CpuPoolState {
 
-    private static final VarHandle DEMAND = MethodHandles.arrayElementVarHandle(int[].class);
-    private static final VarHandle LOCKED;
-    private static final VarHandle ZEROED;
-    private static final VarHandle DIRTY = MethodHandles.arrayElementVarHandle(Chunk[].class);
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            LOCKED = lookup.findVarHandle(CpuPool.class, "locked", int.class);
-            ZEROED = lookup.findVarHandle(CpuPool.class, "zeroed", Chunk.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** Unused slots at each end of the arrays: 128 bytes, so no neighbour shares their lines. */
+    private static final int PAD = 32;
+    private static final int CLEAN = 0;
+    private static final int DIRTY_ON_STACK = 1;
+    /** Dirty chunks counted, wherever they are: on the stack, in the zeroer's hands, zeroed stack. */
+    private static final int DIRTY = 2;
+    private static final int TAKES = 3;
+    private static final int DEMAND = 4;
+    private static final int USED = 5;
+    private static final int STRIDE = 6;
 
     private final int cpu;
+    private final int classCount;
     private final long capBytes;
+    private final long[] classBytes;
+    /** Slot ranges of each class in {@code slots}: class i owns [base[i], base[i + 1]). */
+    private final int[] base;
+    private final Chunk[] slots;
+    private final long[] counts;
+    private final MemorySource source;
     /** Null where no idle zeroer serves this pool (the taking thread zeroes). */
     private final IdleZeroer zeroer;
-    /** Heads of the dirty stacks, one per class; accessed through {@code DIRTY} only. */
-    private final Chunk[] dirty;
-    @SuppressWarnings("unused") // through LOCKED
-    private volatile int locked;
-    /** Chunks the zeroer zeroed, newest first; accessed through {@code ZEROED}. */
-    @SuppressWarnings("unused")
-    private volatile Chunk zeroed;
-    private volatile boolean hasWork;
-    private volatile boolean closed;
-    /** Set by the zeroer while it holds chunks it took off the stacks; for drains. */
-    private volatile boolean zeroing;
-
-    // Guarded by the owner lock.
-    private final Chunk[][] clean;
-    private final int[] cleanCount;
-    private final int[] dirtyCount;
-    private final long[] takes;
-    /** Dirty takes per class since the zeroer last looked; through {@code DEMAND} only. */
-    private final int[] demand;
-    /** Whether a thread took from or gave to each class since the last drainUnusedTo. */
-    private final boolean[] used;
-    private long heldBytes;
-    private long hits;
-    private long zeroedOnTake;
-    private long zeroedIdle;
-    private long offers;
 
     /**
      * @param cpu        the CPU this pool belongs to (its idle zeroer's)
+     * @param classes    the heap's size classes
      * @param classCount how many size classes, from the smallest, the pool keeps
      * @param capBytes   the most bytes it holds, clean and dirty together
+     * @param source     zeroes dirty chunks
      * @param zeroer     the CPU's idle zeroer; null for none
      */
-    CpuPool(int cpu, int classCount, long capBytes, IdleZeroer zeroer) {
+    CpuPool(int cpu, SizeClasses classes, int classCount, long capBytes, MemorySource source, IdleZeroer zeroer) {
         this.cpu = cpu;
+        this.classCount = classCount;
         this.capBytes = capBytes;
+        this.source = source;
         this.zeroer = zeroer;
-        this.dirty = new Chunk[classCount];
-        this.clean = new Chunk[classCount][];
-        this.cleanCount = new int[classCount];
-        this.dirtyCount = new int[classCount];
-        this.takes = new long[classCount];
-        this.demand = new int[classCount];
-        this.used = new boolean[classCount];
+        this.classBytes = new long[classCount];
+        this.base = new int[classCount + 1];
+        int next = PAD;
+        for (int index = 0; index < classCount; index++) {
+            classBytes[index] = classes.byteSize(index);
+            base[index] = next;
+            next += (int) Math.max(1, capBytes / classBytes[index]);
+        }
+        base[classCount] = next;
+        this.slots = new Chunk[next + PAD];
+        this.counts = new long[PAD + classCount * STRIDE + PAD];
     }
 
     /** Returns the CPU this pool belongs to. */
@@ -121,10 +111,14 @@ public final class CpuPool {
         return cpu;
     }
 
+    private int at(int index, int field) {
+        return PAD + index * STRIDE + field;
+    }
+
     /**
-     * Takes a chunk of class {@code index}: the most recently zeroed clean one, else the most
-     * recently freed dirty one ({@link Chunk#dirty} set: the caller zeroes it, while it is still
-     * warm in this CPU's cache). Never waits.
+     * Takes a zeroed chunk of class {@code index}: the most recently zeroed clean one, else the
+     * most recently freed dirty one, zeroed here while it is still warm in this CPU's cache.
+     * Never waits.
      *
      * @return the chunk, or null if the pool has none of the class or another thread holds
      *         the lock
@@ -133,34 +127,37 @@ public final class CpuPool {
         if (!tryLock()) {
             return null;
         }
+        Chunk chunk;
+        boolean dirty = false;
         try {
             if ((Chunk) ZEROED.getOpaque(this) != null) { // racy peek; the take is atomic
                 moveZeroedLocked();
             }
-            used[index] = true;
-            int n = cleanCount[index];
-            if (n > 0) {
-                Chunk chunk = clean[index][--n];
-                clean[index][n] = null;
-                cleanCount[index] = n;
-                heldBytes -= chunk.byteSize();
-                hits++;
-                takes[index]++;
-                return chunk;
-            }
-            Chunk chunk = popDirtyLocked(index);
-            if (chunk != null) {
-                dirtyCount[index]--;
-                heldBytes -= chunk.byteSize();
+            counts[at(index, USED)] = 1;
+            chunk = popCleanLocked(index);
+            if (chunk == null) {
+                chunk = popDirtyLocked(index);
+                if (chunk == null) {
+                    return null;
+                }
+                dirty = true;
+                counts[at(index, DIRTY)]--;
+                counts[at(index, DEMAND)]++;
                 zeroedOnTake++;
-                takes[index]++;
-                DEMAND.getAndAdd(demand, index, 1);
-                announceWork();
+            } else {
+                counts[at(index, CLEAN)]--;
+                hits++;
             }
-            return chunk;
+            counts[at(index, TAKES)]++;
+            heldBytes -= classBytes[index];
         } finally {
             unlock();
         }
+        if (dirty) {
+            announceWork(); // the demand
+            source.zero(chunk.address(), chunk.byteSize());
+        }
+        return chunk;
     }
 
     /**
@@ -170,25 +167,37 @@ public final class CpuPool {
      * @return true if the pool took the chunk; false if the caller must free it elsewhere
      */
     boolean offer(Chunk chunk) {
+        int index = chunk.classIndex();
         if (!tryLock()) {
             return false;
         }
         try {
-            if (closed || heldBytes + chunk.byteSize() > capBytes) {
+            if (closed || heldBytes + classBytes[index] > capBytes) {
                 return false;
             }
-            int index = chunk.classIndex();
-            used[index] = true;
-            chunk.dirty = true;
+            counts[at(index, USED)] = 1;
             pushDirtyLocked(index, chunk);
-            dirtyCount[index]++;
-            heldBytes += chunk.byteSize();
+            counts[at(index, DIRTY)]++;
+            heldBytes += classBytes[index];
             offers++;
         } finally {
             unlock();
         }
         announceWork();
         return true;
+    }
+
+    /**
+     * Sets the work hint after a push or a demand. A volatile read first, and a write only if
+     * the hint is clear: within a burst every call but the first is a read, not a fence. If the
+     * read sees the hint set, the zeroer's clearing write comes later in the synchronization
+     * order than this read, hence after the push that preceded it, and the zeroer's look, which
+     * follows its clearing write, sees the push.
+     */
+    private void announceWork() {
+        if (!hasWork) {
+            hasWork = true;
+        }
     }
 
     /** Wakes the idle zeroer if it is parked, after dirty chunks were offered. Lock-free. */
@@ -205,20 +214,7 @@ public final class CpuPool {
         }
     }
 
-    /**
-     * Sets the work hint after a push or a demand. A volatile read first, and a write only if
-     * the hint is clear: within a burst every call but the first is a read, not a fence. If the
-     * read sees the hint set, the zeroer's clearing write comes later in the synchronization
-     * order than this read, hence after the push that preceded it, and the zeroer's scan, which
-     * follows its clearing write, sees the push.
-     */
-    private void announceWork() {
-        if (!hasWork) {
-            hasWork = true;
-        }
-    }
-
-    /** Whether dirty chunks may wait here (a hint for the zeroer; volatile read). */
+    /** Whether work may wait here for the zeroer (a hint; volatile read). */
     boolean hasWork() {
         return hasWork;
     }
@@ -229,84 +225,174 @@ public final class CpuPool {
     }
 
     /**
-     * The idle zeroer's work: zeroes every dirty chunk and pushes each onto the zeroed stack,
-     * then refills each class with as many clean chunks as takes found none since the last
-     * call (within the cap), taken from {@code refill} and zeroed here so they are warm in this
-     * CPU's cache. Runs without the owner lock. A chunk whose zeroing failed is pushed all the
-     * same, still {@link Chunk#dirty}, and goes back onto its dirty stack when a lock holder
-     * moves it. A chunk pushed after the pool was drained for good is drained here into
-     * {@code lateSink}.
+     * The idle zeroer's work: zeroes the dirty chunks of every class and puts them on the clean
+     * stacks, then refills each class with as many clean chunks as takes found none since the
+     * last call (within the cap), taken from {@code refill} and zeroed here so they are warm in
+     * this CPU's cache. If the lock is taken the round stops early; nothing waits. A chunk it
+     * holds when the pool closes goes to {@code lateSink}.
      *
      * @return chunks zeroed
-     * @throws RuntimeException the first zeroing that failed (the other chunks are zeroed all
-     *                          the same, later failures suppressed)
+     * @throws RuntimeException the first zeroing that failed (that chunk went back dirty; the
+     *                          others are zeroed all the same)
      */
-    int work(MemorySource source, Refill refill, Consumer<Chunk> lateSink) {
+    int work(Refill refill, Consumer<Chunk> lateSink) {
+        hasWork = false; // before looking: a push or a demand after this sets it again
         zeroing = true;
         try {
-            return workWhileMarked(source, refill, lateSink);
+            int zeroed = 0;
+            RuntimeException failure = null;
+            Chunk[] held = new Chunk[16];
+            for (int index = 0; index < classCount; index++) {
+                int n = takeDirty(index, held);
+                if (n < 0) {
+                    hasWork = true; // the lock is taken: a thread runs here again; later
+                    return zeroed;
+                }
+                for (int i = 0; i < n; i++) {
+                    try {
+                        source.zero(held[i].address(), held[i].byteSize());
+                        zeroed++;
+                    } catch (RuntimeException e) {
+                        failure = firstOf(failure, e);
+                        held[i].dirty = true; // put back dirty
+                    }
+                }
+                putBack(held, n, lateSink, false, true);
+            }
+            if (failure == null) {
+                zeroed += refill(refill, lateSink);
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return zeroed;
         } finally {
             zeroing = false;
         }
     }
 
-    private int workWhileMarked(MemorySource source, Refill refill, Consumer<Chunk> lateSink) {
-        hasWork = false; // before looking: a push or a demand after this sets it again
-        int zeroedChunks = 0;
-        RuntimeException failure = null;
-        for (int index = 0; index < dirty.length; index++) {
-            if (DIRTY.getOpaque(dirty, index) == null) {
-                continue;
-            }
-            Chunk chunk = (Chunk) DIRTY.getAndSet(dirty, index, (Chunk) null);
-            while (chunk != null) {
-                Chunk next = chunk.nextLocal;
-                try {
-                    source.zero(chunk.address(), chunk.byteSize());
-                    chunk.dirty = false;
-                    zeroedChunks++;
-                } catch (RuntimeException e) {
-                    failure = firstOf(failure, e);
-                }
-                pushZeroed(chunk);
-                chunk = next;
-            }
+    /**
+     * Moves class {@code index}'s dirty stack into {@code into} (they stay counted dirty).
+     *
+     * @return how many, or -1 if the lock was taken
+     */
+    private int takeDirty(int index, Chunk[] into) {
+        if (!tryLock()) {
+            return -1;
         }
-        long room = capBytes - heldBytes; // a racy read: the cap may be passed by a chunk or two
-        for (int index = 0; index < dirty.length && room > 0 && failure == null; index++) {
-            for (int wanted = (int) DEMAND.getAndSet(demand, index, 0); wanted > 0; wanted--) {
-                Chunk chunk = refill.take(index);
-                if (chunk == null) {
-                    break;
-                }
-                room -= chunk.byteSize();
-                try {
-                    source.zero(chunk.address(), chunk.byteSize()); // it reads zero: this warms it here
-                } catch (RuntimeException e) {
-                    chunk.dirty = true; // unknown state: zeroed again before use
-                    failure = firstOf(failure, e);
-                }
-                chunk.adopted = true;
-                pushZeroed(chunk);
-                zeroedChunks++;
-                if (room <= 0) {
-                    break;
-                }
+        try {
+            int n = 0;
+            Chunk chunk;
+            while (n < into.length && (chunk = popDirtyLocked(index)) != null) { // newest first
+                into[n++] = chunk;
             }
+            if (counts[at(index, DIRTY_ON_STACK)] > 0) {
+                hasWork = true; // the rest next round
+            }
+            return n;
+        } finally {
+            unlock();
+        }
+    }
+
+    /**
+     * Puts chunks the zeroer held back: clean ones on their clean stack, those marked
+     * {@link Chunk#dirty} (their zeroing failed) back on the dirty stack; refills (marked
+     * {@link Chunk#adopted}) start being counted. Through the zeroed stack if the lock is
+     * taken; to {@code lateSink} if the pool closed meanwhile.
+     */
+    private void putBack(Chunk[] held, int n, Consumer<Chunk> lateSink, boolean adopted, boolean byZeroer) {
+        if (n == 0) {
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            held[i].adopted = adopted;
+        }
+        if (tryLock()) {
+            try {
+                if (!closed) {
+                    for (int i = 0; i < n; i++) {
+                        placeLocked(held[i], byZeroer);
+                        held[i] = null;
+                    }
+                    return;
+                }
+            } finally {
+                unlock();
+            }
+            for (int i = 0; i < n; i++) { // closed: the final drain did not see these
+                lateSink.accept(held[i]);
+                held[i] = null;
+            }
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            pushZeroed(held[i]);
+            held[i] = null;
         }
         if (closed) { // read after the pushes: either the final drain saw them or we see this
-            for (Chunk chunk = takeZeroed(); chunk != null; ) {
-                Chunk next = chunk.nextLocal;
-                chunk.nextLocal = null;
-                chunk.adopted = false;
-                lateSink.accept(chunk);
-                chunk = next;
+            drainZeroedTo(lateSink);
+        }
+    }
+
+    /** Refills classes by their demand; returns chunks added. */
+    private int refill(Refill refill, Consumer<Chunk> lateSink) {
+        int[] wanted = new int[classCount];
+        if (!tryLock()) {
+            return 0;
+        }
+        long room;
+        try {
+            for (int index = 0; index < classCount; index++) {
+                wanted[index] = (int) counts[at(index, DEMAND)];
+                counts[at(index, DEMAND)] = 0;
+            }
+            room = capBytes - heldBytes;
+        } finally {
+            unlock();
+        }
+        int added = 0;
+        Chunk[] held = new Chunk[1];
+        for (int index = 0; index < classCount && room >= classBytes[index]; index++) {
+            for (int w = wanted[index]; w > 0 && room >= classBytes[index]; w--) {
+                Chunk chunk = refill.take(index);
+                if (chunk == null) {
+                    return added;
+                }
+                room -= classBytes[index];
+                source.zero(chunk.address(), chunk.byteSize()); // it reads zero: this warms it here
+                held[0] = chunk;
+                putBack(held, 1, lateSink, true, true);
+                added++;
             }
         }
-        if (failure != null) {
-            throw failure;
+        return added;
+    }
+
+    /**
+     * Books and stacks a chunk taken off the stacks to be zeroed; caller holds the lock.
+     *
+     * @param byZeroer whether the idle zeroer zeroed it (counted in {@code zeroedIdle})
+     */
+    private void placeLocked(Chunk chunk, boolean byZeroer) {
+        int index = chunk.classIndex();
+        if (chunk.adopted) { // a refill: counted from now on
+            chunk.adopted = false;
+            heldBytes += classBytes[index];
+            counts[at(index, DIRTY)]++;
         }
-        return zeroedChunks;
+        if (chunk.dirty) { // its zeroing failed: dirty again, still counted so
+            chunk.dirty = false;
+            pushDirtyLocked(index, chunk);
+            hasWork = true;
+        } else {
+            counts[at(index, DIRTY)]--;
+            pushCleanLocked(index, chunk);
+            counts[at(index, CLEAN)]++;
+            if (byZeroer) {
+                zeroedIdle++;
+            }
+        }
     }
 
     private static RuntimeException firstOf(RuntimeException first, RuntimeException e) {
@@ -323,66 +409,56 @@ public final class CpuPool {
      * back what it holds, at most {@code maxWaitNanos}; for the heap's {@code drain()}. Waits
      * for the lock.
      *
-     * @return true if nothing is left dirty or in the zeroer's hands
      * @throws RuntimeException the first zeroing that failed (that chunk stays dirty)
      */
-    boolean zeroDirtyHere(MemorySource source, long maxWaitNanos) {
-        Chunk taken = null;
-        lock();
-        try {
-            moveZeroedLocked();
-            for (int index = 0; index < dirty.length; index++) {
-                Chunk chunk;
-                while ((chunk = popDirtyLocked(index)) != null) { // still counted dirty
-                    chunk.nextLocal = taken;
-                    taken = chunk;
-                }
-            }
-        } finally {
-            unlock();
-        }
-        RuntimeException failure = null;
-        for (Chunk chunk = taken; chunk != null; chunk = chunk.nextLocal) {
+    void zeroDirtyHere(long maxWaitNanos) {
+        for (int index = 0; index < classCount; index++) {
+            Chunk[] taken;
+            lock();
             try {
-                source.zero(chunk.address(), chunk.byteSize());
-                chunk.dirty = false;
-            } catch (RuntimeException e) {
-                failure = firstOf(failure, e);
+                int n = (int) counts[at(index, DIRTY_ON_STACK)];
+                taken = new Chunk[n];
+                for (int i = 0; i < n; i++) {
+                    taken[i] = popDirtyLocked(index); // still counted dirty
+                }
+            } finally {
+                unlock();
+            }
+            RuntimeException failure = null;
+            for (Chunk chunk : taken) {
+                try {
+                    source.zero(chunk.address(), chunk.byteSize());
+                } catch (RuntimeException e) {
+                    failure = firstOf(failure, e);
+                    chunk.dirty = true;
+                }
+            }
+            lock();
+            try {
+                for (Chunk chunk : taken) {
+                    placeLocked(chunk, false);
+                }
+            } finally {
+                unlock();
+            }
+            if (failure != null) {
+                throw failure;
             }
         }
-        long deadline = System.nanoTime() + maxWaitNanos;
-        while (zeroing && System.nanoTime() - deadline < 0) {
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000);
-        }
+        awaitZeroerIdle(maxWaitNanos);
         lock();
         try {
-            for (Chunk chunk = taken; chunk != null; ) {
-                Chunk next = chunk.nextLocal;
-                chunk.nextLocal = null;
-                int index = chunk.classIndex();
-                if (chunk.dirty) {
-                    pushDirtyLocked(index, chunk);
-                } else {
-                    dirtyCount[index]--;
-                    pushCleanLocked(index, chunk);
-                }
-                chunk = next;
-            }
             moveZeroedLocked();
         } finally {
             unlock();
         }
-        if (failure != null) {
-            throw failure;
-        }
-        return !zeroing && (Chunk) ZEROED.getOpaque(this) == null;
     }
 
     /**
-     * Empties the pool into {@code sink} (clean chunks with {@link Chunk#dirty} clear, dirty ones
-     * with it set); with {@code close}, refuses every later offer. Waits for the lock. Chunks the
-     * zeroer is zeroing now are not among them: the zeroer pushes them back when done, to be
-     * drained by a later call, or, once the pool is closed, by the zeroer itself.
+     * Empties the pool into {@code sink} (a dirty chunk first with {@link Chunk#dirty} set);
+     * with {@code close}, refuses every later offer. Waits for the lock. Chunks the zeroer holds
+     * now are not among them: it puts them back when done, to be drained by a later call, or,
+     * once the pool is closed, hands them to its late sink.
      *
      * @return the bytes drained
      */
@@ -401,61 +477,63 @@ public final class CpuPool {
     }
 
     private long drain(Consumer<Chunk> sink, boolean close, boolean unusedOnly) {
-        lock();
-        Chunk drained = null;
+        Chunk[] drained = new Chunk[16];
+        int n = 0;
         long bytes = 0;
+        lock();
         try {
             if (close) {
                 closed = true;
             }
             moveZeroedLocked();
-            for (int index = 0; index < clean.length; index++) {
-                if (unusedOnly && used[index]) {
-                    used[index] = false;
+            for (int index = 0; index < classCount; index++) {
+                if (unusedOnly && counts[at(index, USED)] != 0) {
+                    counts[at(index, USED)] = 0;
                     continue;
                 }
-                DEMAND.getAndSet(demand, index, 0); // emptied on purpose: no refill for what went before
+                counts[at(index, DEMAND)] = 0; // emptied on purpose: no refill for what went before
                 Chunk chunk;
                 while ((chunk = popDirtyLocked(index)) != null) {
-                    dirtyCount[index]--;
-                    heldBytes -= chunk.byteSize();
-                    bytes += chunk.byteSize();
-                    chunk.nextLocal = drained;
-                    drained = chunk;
+                    chunk.dirty = true;
+                    counts[at(index, DIRTY)]--;
+                    drained = add(drained, n++, chunk);
                 }
-                for (int n = cleanCount[index]; n > 0; n--) {
-                    chunk = clean[index][n - 1];
-                    clean[index][n - 1] = null;
-                    heldBytes -= chunk.byteSize();
-                    bytes += chunk.byteSize();
-                    chunk.nextLocal = drained;
-                    drained = chunk;
+                while ((chunk = popCleanLocked(index)) != null) {
+                    chunk.dirty = false;
+                    counts[at(index, CLEAN)]--;
+                    drained = add(drained, n++, chunk);
                 }
-                cleanCount[index] = 0;
             }
+            for (int i = 0; i < n; i++) {
+                bytes += drained[i].byteSize();
+            }
+            heldBytes -= bytes;
         } finally {
             unlock();
         }
-        for (Chunk chunk = drained; chunk != null; ) { // outside the lock: the sink may unmap
-            Chunk next = chunk.nextLocal;
-            chunk.nextLocal = null;
-            sink.accept(chunk);
-            chunk = next;
+        for (int i = 0; i < n; i++) { // outside the lock: the sink may unmap
+            sink.accept(drained[i]);
         }
         return bytes;
     }
 
+    private static Chunk[] add(Chunk[] array, int at, Chunk chunk) {
+        Chunk[] target = at == array.length ? Arrays.copyOf(array, array.length * 2) : array;
+        target[at] = chunk;
+        return target;
+    }
+
     /**
      * Adds this pool's chunks per class to {@code cleanChunks} and {@code dirtyChunks}, its takes
-     * per class to {@code takesPerClass}, and its counters to {@code totals} (hits, zeroed on take, zeroed idle, offers, bytes held). The
-     * caller holds this pool's lock ({@link #lock()}).
+     * per class to {@code takesPerClass}, and its counters to {@code totals} (clean takes, dirty
+     * takes, zeroed idle, offers, bytes held). The caller holds this pool's lock ({@link #lock()}).
      */
     void snapshotInto(long[] cleanChunks, long[] dirtyChunks, long[] takesPerClass, long[] totals) {
         moveZeroedLocked();
-        for (int index = 0; index < clean.length; index++) {
-            cleanChunks[index] += cleanCount[index];
-            dirtyChunks[index] += dirtyCount[index];
-            takesPerClass[index] += takes[index];
+        for (int index = 0; index < classCount; index++) {
+            cleanChunks[index] += counts[at(index, CLEAN)];
+            dirtyChunks[index] += counts[at(index, DIRTY)];
+            takesPerClass[index] += counts[at(index, TAKES)];
         }
         totals[0] += hits;
         totals[1] += zeroedOnTake;
@@ -473,17 +551,17 @@ public final class CpuPool {
     boolean awaitZeroerIdle(long maxWaitNanos) {
         long deadline = System.nanoTime() + maxWaitNanos;
         while (zeroing && System.nanoTime() - deadline < 0) {
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+            LockSupport.parkNanos(20_000);
         }
         return !zeroing;
     }
 
     /** Returns the bytes held now, read without the lock (an estimate under concurrency). */
     long heldBytesEstimate() {
-        return heldBytes;
+        return (long) HELD_BYTES.getOpaque(this);
     }
 
-    /** Takes the owner lock, spinning and backing off until it is free; for maintenance. */
+    /** Takes the lock, spinning and backing off until it is free; for maintenance. */
     void lock() {
         for (int spins = 0; !tryLock(); spins++) {
             if (spins < 100) {
@@ -491,12 +569,12 @@ public final class CpuPool {
             } else if (spins < 200) {
                 Thread.yield();
             } else {
-                java.util.concurrent.locks.LockSupport.parkNanos(10_000);
+                LockSupport.parkNanos(10_000);
             }
         }
     }
 
-    /** Releases the owner lock (a release store: what was written under it is published). */
+    /** Releases the lock (a release store: what was written under it is published). */
     void unlock() {
         LOCKED.setRelease(this, 0);
     }
@@ -505,24 +583,37 @@ public final class CpuPool {
         return (int) LOCKED.getOpaque(this) == 0 && LOCKED.compareAndSet(this, 0, 1);
     }
 
-    private void pushDirtyLocked(int index, Chunk chunk) {
-        Chunk head;
-        do { // the zeroer may empty the stack meanwhile
-            head = (Chunk) DIRTY.getAcquire(dirty, index);
-            chunk.nextLocal = head;
-        } while (!DIRTY.compareAndSet(dirty, index, head, chunk));
+    private Chunk popCleanLocked(int index) {
+        int n = (int) counts[at(index, CLEAN)]; // every clean chunk is on the stack
+        if (n == 0) {
+            return null;
+        }
+        int slot = base[index] + n - 1;
+        Chunk chunk = slots[slot];
+        slots[slot] = null;
+        return chunk;
+    }
+
+    private void pushCleanLocked(int index, Chunk chunk) {
+        slots[base[index] + (int) counts[at(index, CLEAN)]] = chunk;
     }
 
     private Chunk popDirtyLocked(int index) {
-        Chunk head;
-        do {
-            head = (Chunk) DIRTY.getAcquire(dirty, index);
-            if (head == null) {
-                return null;
-            }
-        } while (!DIRTY.compareAndSet(dirty, index, head, head.nextLocal));
-        head.nextLocal = null;
-        return head;
+        int n = (int) counts[at(index, DIRTY_ON_STACK)];
+        if (n == 0) {
+            return null;
+        }
+        int slot = base[index + 1] - n;
+        Chunk chunk = slots[slot];
+        slots[slot] = null;
+        counts[at(index, DIRTY_ON_STACK)] = n - 1;
+        return chunk;
+    }
+
+    private void pushDirtyLocked(int index, Chunk chunk) {
+        int n = (int) counts[at(index, DIRTY_ON_STACK)] + 1;
+        slots[base[index + 1] - n] = chunk;
+        counts[at(index, DIRTY_ON_STACK)] = n;
     }
 
     private void pushZeroed(Chunk chunk) {
@@ -537,54 +628,79 @@ public final class CpuPool {
         return (Chunk) ZEROED.getAndSet(this, (Chunk) null);
     }
 
-    /** Moves what the zeroer zeroed onto the clean stacks; caller holds the lock. */
-    private void moveZeroedLocked() {
-        Chunk newestFirst = takeZeroed();
-        if (newestFirst == null) {
-            return;
-        }
-        Chunk oldestFirst = null; // reverse, so the most recently zeroed ends on top
-        while (newestFirst != null) {
-            Chunk next = newestFirst.nextLocal;
-            newestFirst.nextLocal = oldestFirst;
-            oldestFirst = newestFirst;
-            newestFirst = next;
-        }
-        for (Chunk chunk = oldestFirst; chunk != null; ) {
+    private void drainZeroedTo(Consumer<Chunk> sink) {
+        for (Chunk chunk = takeZeroed(); chunk != null; ) {
             Chunk next = chunk.nextLocal;
             chunk.nextLocal = null;
-            int index = chunk.classIndex();
-            if (chunk.adopted) { // a refill: counted from now on
-                chunk.adopted = false;
-                heldBytes += chunk.byteSize();
-                dirtyCount[index]++;
-            }
-            if (chunk.dirty) { // its zeroing failed: dirty again, still counted so
-                pushDirtyLocked(index, chunk);
-                hasWork = true;
-            } else {
-                dirtyCount[index]--;
-                pushCleanLocked(index, chunk);
-                zeroedIdle++;
-            }
+            chunk.adopted = false;
+            sink.accept(chunk);
             chunk = next;
         }
     }
 
-    private void pushCleanLocked(int index, Chunk chunk) {
-        Chunk[] stack = clean[index];
-        int n = cleanCount[index];
-        if (stack == null) {
-            stack = clean[index] = new Chunk[8];
-        } else if (n == stack.length) {
-            stack = clean[index] = Arrays.copyOf(stack, n * 2);
+    /** Moves what the zeroer handed over through the zeroed stack; caller holds the lock. */
+    private void moveZeroedLocked() {
+        for (Chunk chunk = takeZeroed(); chunk != null; ) {
+            Chunk next = chunk.nextLocal;
+            chunk.nextLocal = null;
+            placeLocked(chunk, true);
+            chunk = next;
         }
-        stack[n] = chunk;
-        cleanCount[index] = n + 1;
     }
 
     @Override
     public String toString() {
-        return "CpuPool[cpu " + cpu + ", " + heldBytes + " bytes]";
+        return "CpuPool[cpu " + cpu + ", " + heldBytesEstimate() + " bytes]";
     }
+}
+
+/** Padding before the hot fields (class-hierarchy padding, as JCTools does). */
+abstract class CpuPoolPad {
+    @SuppressWarnings("unused")
+    private long pad00, pad01, pad02, pad03, pad04, pad05, pad06, pad07;
+    @SuppressWarnings("unused")
+    private long pad08, pad09, pad10, pad11, pad12, pad13, pad14, pad15;
+}
+
+/** The hot fields of a {@link CpuPool}; the subclasses' padding keeps other objects off their lines. */
+abstract class CpuPoolFields extends CpuPoolPad {
+    static final VarHandle LOCKED;
+    static final VarHandle ZEROED;
+    static final VarHandle HELD_BYTES;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            LOCKED = lookup.findVarHandle(CpuPoolFields.class, "locked", int.class);
+            ZEROED = lookup.findVarHandle(CpuPoolFields.class, "zeroed", Chunk.class);
+            HELD_BYTES = lookup.findVarHandle(CpuPoolFields.class, "heldBytes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The lock word: through {@code LOCKED} only. */
+    @SuppressWarnings("unused")
+    volatile int locked;
+    /** Chunks the zeroer handed over without the lock, newest first; through {@code ZEROED}. */
+    @SuppressWarnings("unused")
+    volatile Chunk zeroed;
+    volatile boolean hasWork;
+    volatile boolean closed;
+    /** Set by the zeroer while it holds chunks of this pool; for drains and shrinks. */
+    volatile boolean zeroing;
+    // Guarded by the lock (heldBytes also read racily, through HELD_BYTES).
+    long heldBytes;
+    long hits;
+    long zeroedOnTake;
+    long zeroedIdle;
+    long offers;
+}
+
+/** Padding after the hot fields. */
+abstract class CpuPoolState extends CpuPoolFields {
+    @SuppressWarnings("unused")
+    private long pad20, pad21, pad22, pad23, pad24, pad25, pad26, pad27;
+    @SuppressWarnings("unused")
+    private long pad28, pad29, pad30, pad31, pad32, pad33, pad34, pad35;
 }

@@ -102,11 +102,6 @@ public final class CpuPools implements Shrinker {
         return classCount;
     }
 
-    /** Returns the source that zeroes the chunks. */
-    MemorySource source() {
-        return source;
-    }
-
     /**
      * Returns a zeroed chunk for {@code byteSize} bytes from the calling CPU's pool: one the
      * idle zeroer zeroed, or, failing that, the most recently freed one, zeroed here while it is
@@ -120,12 +115,7 @@ public final class CpuPools implements Shrinker {
         if (index < 0 || index >= classCount) {
             return null;
         }
-        Chunk chunk = current().take(index);
-        if (chunk != null && chunk.dirty) {
-            source.zero(chunk.address(), chunk.byteSize());
-            chunk.dirty = false;
-        }
-        return chunk;
+        return current().take(index);
     }
 
     /**
@@ -217,7 +207,7 @@ public final class CpuPools implements Shrinker {
 
     private CpuPool create(int index, boolean cpuKnown) {
         IdleZeroer zeroer = idleZeroing && cpuKnown ? IdleZeroer.forCpu(index) : null;
-        CpuPool created = new CpuPool(index, classCount, capBytesPerCpu, zeroer);
+        CpuPool created = new CpuPool(index, classes, classCount, capBytesPerCpu, source, zeroer);
         if (!pools.compareAndSet(index, null, created)) {
             return pools.get(index);
         }
@@ -240,7 +230,7 @@ public final class CpuPools implements Shrinker {
         for (int i = 0; i < pools.length(); i++) {
             CpuPool pool = pools.get(i);
             if (pool != null) {
-                pool.zeroDirtyHere(source, ZEROER_WAIT_NANOS);
+                pool.zeroDirtyHere(ZEROER_WAIT_NANOS);
             }
         }
     }

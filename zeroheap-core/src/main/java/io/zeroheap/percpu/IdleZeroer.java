@@ -166,8 +166,7 @@ public final class IdleZeroer {
                 continue;
             }
             try {
-                int n = zeroing.pool().work(zeroing.owner().source(), zeroing.owner()::takeForRefill,
-                        zeroing.owner()::releaseLate);
+                int n = zeroing.pool().work(zeroing.owner()::takeForRefill, zeroing.owner()::releaseLate);
                 zeroedChunks.addAndGet(n);
                 worked |= n > 0;
             } catch (RuntimeException e) {

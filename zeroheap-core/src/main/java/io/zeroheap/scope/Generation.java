@@ -30,6 +30,8 @@ public final class Generation {
     private volatile boolean sealedHint;
     /** When a retirement last found the scope held by a client; guarded by Generations. */
     long retryAfterNanos;
+    /** When the generation was started (System.nanoTime()). */
+    final long startNanos = System.nanoTime();
 
     Generation(int slots) {
         this.leases = new AtomicReferenceArray<>(slots);

@@ -24,6 +24,14 @@ public final class Generations {
     private final Consumer<Generation> retire;
     /** How long a retirement that found the scope in use waits before it is tried again. */
     private static final long RETRY_NANOS = 10_000_000;
+    /** The youngest a generation is sealed by choice (idle, or its soft limits reached). */
+    private static final long MIN_AGE_NANOS = 1_000_000;
+    /** A generation lives at least this many times as long as a scope close takes. */
+    private static final int CLOSE_COST_FACTOR = 20;
+    /** Past this many times its byte limit a lease seals its generation whatever its age. */
+    private static final int HARD_LIMIT_FACTOR = 4;
+    /** Recent shared-scope close durations, smoothed; updated by retirements, racy by design. */
+    private volatile long closeNanosEstimate = 50_000;
 
     private final int slots = Cpus.configured();
     private final Set<Generation> unretired = ConcurrentHashMap.newKeySet();
@@ -57,12 +65,46 @@ public final class Generations {
             Lease lease = generation.lease(slot);
             if (lease != null && lease.tryAcquire(byteSize)) {
                 if (lease.joinedBuffers() >= maxBuffers || lease.joinedBytes() >= maxBytes) {
-                    seal(generation);
+                    sealFullLease(generation, lease, byteSize);
                 }
                 return lease;
             }
             detach(generation);
         }
+    }
+
+    /**
+     * A lease passed its soft limits: seal if the generation has lived long enough for its
+     * scope close to be cheap beside it ({@link #minAgeNanos()}), or at once past the hard
+     * limit. The clock is read on every 64th buffer, or every buffer of at least 1/64 of the
+     * byte limit, so that small buffers do not pay for it each time.
+     */
+    private void sealFullLease(Generation generation, Lease lease, long byteSize) {
+        if (lease.joinedBytes() >= HARD_LIMIT_FACTOR * maxBytes) {
+            seal(generation);
+        } else if (((lease.joinedBuffers() & 63) == 0 || byteSize >= maxBytes / 64) && isOldEnough(generation)) {
+            seal(generation);
+        }
+    }
+
+    /**
+     * Returns the youngest a generation is sealed by choice: 1 ms, or twenty times what a scope
+     * close has recently taken, whichever is longer. A close is a handshake with every thread
+     * of the JVM (tens of microseconds with one thread running, milliseconds with more
+     * runnable threads than cores), so this keeps closes below about 5% of the time.
+     */
+    public long minAgeNanos() {
+        return Math.max(MIN_AGE_NANOS, CLOSE_COST_FACTOR * closeNanosEstimate);
+    }
+
+    /** Records how long one scope close took, for {@link #minAgeNanos()}. Any thread. */
+    public void recordClose(long nanos) {
+        long estimate = closeNanosEstimate;
+        closeNanosEstimate = estimate + (nanos - estimate) / 4;
+    }
+
+    private boolean isOldEnough(Generation generation) {
+        return System.nanoTime() - generation.startNanos >= minAgeNanos();
     }
 
     /**
@@ -89,11 +131,24 @@ public final class Generations {
 
     /**
      * Seals the current generation if freed buffers wait in it, so their memory can be
-     * recycled; the worker calls this when it is idle.
+     * recycled, however young it is: for drains, reclaims and allocations that found freed
+     * chunks piling up.
      */
     public void sealIfWaiting() {
         Generation generation = current;
         if (generation != null && generation.hasWaiting()) {
+            seal(generation);
+        }
+        retryDue();
+    }
+
+    /**
+     * Seals the current generation if freed buffers wait in it and it has lived
+     * {@link #minAgeNanos()}; the idle worker and the idle-decay tick call this.
+     */
+    public void sealIfWaitingAndOld() {
+        Generation generation = current;
+        if (generation != null && generation.hasWaiting() && isOldEnough(generation)) {
             seal(generation);
         }
         retryDue();
@@ -105,7 +160,8 @@ public final class Generations {
      */
     public void sealIfWaitingOn(int cpu) {
         Generation generation = current;
-        if (generation != null && cpu >= 0 && cpu < slots && generation.hasWaitingOn(cpu)) {
+        if (generation != null && cpu >= 0 && cpu < slots && generation.hasWaitingOn(cpu)
+                && isOldEnough(generation)) {
             seal(generation);
         }
     }

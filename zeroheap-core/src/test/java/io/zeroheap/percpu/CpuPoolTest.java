@@ -67,10 +67,11 @@ class CpuPoolTest {
     private static final CpuPool.Refill NO_REFILL = index -> null;
 
     @Test
-    void aFreedChunkShouldComeBackDirtyAndMarkedSoWhenNothingZeroedIt() {
-        CpuPool pool = new CpuPool(0, classes.count(), 1 << 20, null);
+    void aFreedChunkShouldComeBackWarmAndZeroedByItsTakerWhenNothingZeroedIt() {
+        CpuPool pool = new CpuPool(0, classes, classes.count(), 1 << 20, source, null);
         Chunk older = freshChunk();
         Chunk newer = freshChunk();
+        scribble(older);
         scribble(newer);
         assertThat(pool.offer(older)).isTrue();
         assertThat(pool.offer(newer)).isTrue();
@@ -78,15 +79,18 @@ class CpuPoolTest {
         Chunk chunk = pool.take(CLASS_4K);
 
         assertThat(chunk).as("the most recently freed, the warmest").isSameAs(newer);
-        assertThat(chunk.dirty).as("marked for the taker to zero").isTrue();
-        assertThat(readsZero(chunk)).isFalse();
+        assertThat(readsZero(chunk)).as("zeroed by the taking thread").isTrue();
         assertThat(pool.take(CLASS_4K)).isSameAs(older);
+        assertThat(readsZero(older)).isTrue();
         assertThat(pool.take(CLASS_4K)).as("empty").isNull();
+        long[] totals = snapshot(pool)[2];
+        assertThat(totals[1]).as("dirty takes").isEqualTo(2);
+        assertThat(totals[0]).as("clean takes").isZero();
     }
 
     @Test
     void theZeroersWorkShouldHandOutTheMostRecentlyZeroedChunkFirstAndReadingZero() {
-        CpuPool pool = new CpuPool(0, classes.count(), 1 << 20, null);
+        CpuPool pool = new CpuPool(0, classes, classes.count(), 1 << 20, source, null);
         Chunk a = freshChunk();
         Chunk b = freshChunk();
         Chunk c = freshChunk();
@@ -96,14 +100,13 @@ class CpuPoolTest {
         }
         assertThat(pool.hasWork()).isTrue();
 
-        int zeroed = pool.work(source, NO_REFILL, chunk -> { throw new AssertionError("not closed"); });
+        int zeroed = pool.work(NO_REFILL, chunk -> { throw new AssertionError("not closed"); });
 
         assertThat(zeroed).isEqualTo(3);
         // The zeroer takes the dirty stack newest first (c, b, a): a is zeroed last, the warmest.
         List<Chunk> order = List.of(pool.take(CLASS_4K), pool.take(CLASS_4K), pool.take(CLASS_4K));
         assertThat(order).containsExactly(a, b, c);
         for (Chunk chunk : order) {
-            assertThat(chunk.dirty).isFalse();
             assertThat(readsZero(chunk)).as("zeroed by the zeroer").isTrue();
         }
         long[] totals = snapshot(pool)[2];
@@ -114,7 +117,7 @@ class CpuPoolTest {
 
     @Test
     void offersBeyondTheCapOrAfterCloseShouldBeRefused() {
-        CpuPool pool = new CpuPool(0, classes.count(), 2 * PAGE, null);
+        CpuPool pool = new CpuPool(0, classes, classes.count(), 2 * PAGE, source, null);
         assertThat(pool.offer(freshChunk())).isTrue();
         assertThat(pool.offer(freshChunk())).isTrue();
         assertThat(pool.offer(freshChunk())).as("over the cap").isFalse();
@@ -122,32 +125,35 @@ class CpuPoolTest {
         List<Chunk> drained = new ArrayList<>();
         assertThat(pool.drainTo(drained::add, true)).isEqualTo(2 * PAGE);
 
-        assertThat(drained).hasSize(2).allMatch(chunk -> chunk.dirty);
+        assertThat(drained).as("marked for the shared path to zero").hasSize(2).allMatch(chunk -> chunk.dirty);
         assertThat(pool.offer(freshChunk())).as("closed").isFalse();
         assertThat(pool.take(CLASS_4K)).isNull();
     }
 
     @Test
     void aChunkWhoseZeroingFailedShouldStayDirtyAndNeverBeHandedOutClean() {
-        CpuPool pool = new CpuPool(0, classes.count(), 1 << 20, null);
+        FailingZero failing = new FailingZero(source, 1);
+        CpuPool pool = new CpuPool(0, classes, classes.count(), 1 << 20, failing, null);
         Chunk chunk = freshChunk();
         scribble(chunk);
         pool.offer(chunk);
-        MemorySource failing = new FailingZero(source);
 
-        assertThatThrownBy(() -> pool.work(failing, NO_REFILL, c -> { }))
+        assertThatThrownBy(() -> pool.work(NO_REFILL, c -> { }))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("injected");
 
-        Chunk back = pool.take(CLASS_4K);
-        assertThat(back).isSameAs(chunk);
-        assertThat(back.dirty).as("still to be zeroed by its taker").isTrue();
         long[][] counts = snapshot(pool);
+        assertThat(counts[1][CLASS_4K]).as("still counted dirty").isEqualTo(1);
+        assertThat(counts[0][CLASS_4K]).as("not clean").isZero();
         assertThat(counts[2][2]).as("not counted as zeroed").isZero();
+        Chunk back = pool.take(CLASS_4K); // the source works again: the taker zeroes it
+        assertThat(back).isSameAs(chunk);
+        assertThat(readsZero(back)).isTrue();
+        assertThat(snapshot(pool)[2][1]).as("a dirty take").isEqualTo(1);
     }
 
     @Test
     void takesThatFoundNoCleanChunkShouldBeRefilledWarmByTheZeroer() {
-        CpuPool pool = new CpuPool(0, classes.count(), 1 << 20, null);
+        CpuPool pool = new CpuPool(0, classes, classes.count(), 1 << 20, source, null);
         Chunk reused = freshChunk();
         pool.offer(reused);
         for (int i = 0; i < 3; i++) { // a burst reusing one chunk: every take finds it dirty
@@ -156,7 +162,7 @@ class CpuPoolTest {
         }
         List<Chunk> refills = new ArrayList<>();
 
-        pool.work(source, index -> {
+        pool.work(index -> {
             Chunk refill = freshChunk();
             scribble(refill); // whatever the shared pools handed over, it is zeroed here
             refills.add(refill);
@@ -170,24 +176,24 @@ class CpuPoolTest {
         assertThat(counts[2][4]).as("bytes held").isEqualTo(4 * PAGE);
         for (int i = 0; i < 4; i++) {
             Chunk chunk = pool.take(CLASS_4K);
-            assertThat(chunk.dirty).isFalse();
             assertThat(readsZero(chunk)).isTrue();
         }
+        assertThat(snapshot(pool)[2][0]).as("clean takes").isEqualTo(4);
     }
 
     @Test
     void aChunkTheZeroerFinishesAfterTheFinalDrainShouldGoToTheLateSink() throws Exception {
-        CpuPool pool = new CpuPool(0, classes.count(), 1 << 20, null);
-        Chunk chunk = freshChunk();
-        pool.offer(chunk);
         CountDownLatch zeroing = new CountDownLatch(1);
         CountDownLatch drained = new CountDownLatch(1);
         MemorySource gated = new GatedZero(source, zeroing, drained);
+        CpuPool pool = new CpuPool(0, classes, classes.count(), 1 << 20, gated, null);
+        Chunk chunk = freshChunk();
+        pool.offer(chunk);
         List<Chunk> late = new ArrayList<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread zeroer = Thread.ofPlatform().start(() -> {
             try {
-                pool.work(gated, NO_REFILL, late::add);
+                pool.work(NO_REFILL, late::add);
             } catch (Throwable e) {
                 failure.set(e);
             }
@@ -207,7 +213,7 @@ class CpuPoolTest {
 
     @Test
     void idleDecayShouldDrainOnlyClassesUnusedSinceTheLastTick() {
-        CpuPool pool = new CpuPool(0, classes.count(), 1 << 20, null);
+        CpuPool pool = new CpuPool(0, classes, classes.count(), 1 << 20, source, null);
         Chunk chunk = freshChunk();
         pool.offer(chunk);
         List<Chunk> drained = new ArrayList<>();
@@ -232,15 +238,22 @@ class CpuPoolTest {
         return new long[][] {clean, dirty, totals};
     }
 
-    /** A source whose zeroing fails. */
+    /** A source whose first {@code failures} zeroings fail. */
     private static final class FailingZero extends DelegatingSource {
-        FailingZero(MemorySource delegate) {
+        private int failures;
+
+        FailingZero(MemorySource delegate, int failures) {
             super(delegate);
+            this.failures = failures;
         }
 
         @Override
         public void zero(long address, long byteSize) {
-            throw new IllegalStateException("injected zeroing failure");
+            if (failures > 0) {
+                failures--;
+                throw new IllegalStateException("injected zeroing failure");
+            }
+            super.zero(address, byteSize);
         }
     }
 
