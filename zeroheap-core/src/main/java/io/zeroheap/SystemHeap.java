@@ -484,9 +484,9 @@ public final class SystemHeap implements Heap {
     /**
      * Builds a {@link SystemHeap}. Not thread-safe. Worst-case memory: the heap never holds more
      * than {@link #maxBytes} from the OS; within that, each size class pools at most
-     * {@link #poolCapBytes} (plus one chunk per freer running at once), and a generation of
-     * buffers can pin about {@link #generationMaxBytes} of freed chunks while one of its
-     * buffers stays open.
+     * {@link #poolCapBytes} (plus one chunk per freer running at once), each CPU's pool at most
+     * {@link #cpuPoolBytes}, and a generation of buffers can pin about four times
+     * {@link #generationMaxBytes} per CPU of freed chunks while one of its buffers stays open.
      */
     public static final class Builder {
         private String name = "system";
@@ -652,7 +652,11 @@ public final class SystemHeap implements Heap {
         }
 
         /**
-         * Sets how many buffers share one scope generation before it is sealed (default 1024).
+         * Sets how many buffers allocated on one CPU share a scope generation before it is
+         * sealed (default 1024), once the generation has lived long enough for its scope close
+         * to cost little beside it: at least 1 ms, and 20 times what recent closes took (a close
+         * is a handshake with every thread of the JVM: tens of microseconds with one thread
+         * running, milliseconds with more runnable threads than cores).
          *
          * @throws IllegalArgumentException if not positive
          */
@@ -662,10 +666,12 @@ public final class SystemHeap implements Heap {
         }
 
         /**
-         * Sets how many bytes of buffers share one scope generation before it is sealed
-         * (default 8 MiB, below the pool cap so a retiring generation fits in its pools). One
-         * long-lived buffer can pin up to this plus the buffer that crossed it (which may be
-         * large) until it is closed; under pressure the pinned pages are purged.
+         * Sets how many bytes of buffers allocated on one CPU share a scope generation before it
+         * is sealed (default 8 MiB), under the same age rule as {@link #generationMaxBuffers};
+         * past four times this it is sealed whatever its age. One long-lived buffer can pin its
+         * generation's freed chunks until it is closed: worst case four times this per CPU that
+         * allocated buffers, plus the buffer that crossed the limit (which may be large); under
+         * pressure the pinned pages are purged, so it then costs address space, not memory.
          *
          * @throws IllegalArgumentException if not positive
          */
