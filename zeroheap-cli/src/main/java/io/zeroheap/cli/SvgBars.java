@@ -25,9 +25,9 @@ final class SvgBars {
     }
 
     private static final int LABEL_WIDTH = 240;
-    private static final int PANEL_WIDTH = 160;
-    private static final int PANEL_GAP = 16;
-    private static final int TOP = 64;
+    private static final int PANEL_WIDTH = 190;
+    private static final int PANEL_GAP = 28;
+    private static final int TOP = 76;
     private static final int BOTTOM = 30;
     private static final int BAR_HEIGHT = 5;
     private static final int BAR_GAP = 1;
@@ -69,10 +69,12 @@ final class SvgBars {
 
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">%n",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\""
+                        + " font-family=\"system-ui, sans-serif\" font-size=\"11\">%n",
                 width, height, width, height));
         svg.append("<title>").append(Xml.escape(title)).append("</title>\n");
-        svg.append("<text x=\"0\" y=\"14\" class=\"heading\">").append(Xml.escape(title)).append("</text>\n");
+        svg.append("<text x=\"0\" y=\"14\" class=\"heading\" font-weight=\"bold\" font-size=\"13\">").append(Xml.escape(title))
+                .append("</text>\n");
         svg.append("<text x=\"0\" y=\"30\" class=\"note\">").append(Xml.escape(note)).append("</text>\n");
         double legendX = 0;
         for (Series s : series) {
@@ -86,9 +88,9 @@ final class SvgBars {
                 svg.append(String.format(Locale.ROOT, "<rect x=\"0\" y=\"%.1f\" width=\"%d\" height=\"%d\" fill=\"#f6f6f6\"/>%n",
                         y - ROW_GAP / 2.0, width, rowHeight));
             }
-            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" class=\"%s\">%s</text>%n",
-                    LABEL_WIDTH - 8, y + (rowHeight - ROW_GAP) / 2.0 + 4, boldRows.get(r) ? "row bold" : "row",
-                    Xml.escape(rowLabels.get(r))));
+            String weight = boldRows.get(r) ? " font-weight=\"bold\"" : "";
+            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" class=\"row\"%s>%s</text>%n",
+                    LABEL_WIDTH - 8, y + (rowHeight - ROW_GAP) / 2.0 + 4, weight, Xml.escape(rowLabels.get(r))));
         }
         for (int p = 0; p < panels.size(); p++) {
             panel(svg, panels.get(p), LABEL_WIDTH + p * (PANEL_WIDTH + PANEL_GAP), low, high, rowHeight, rowLabels.size(), series);
@@ -102,14 +104,16 @@ final class SvgBars {
         double plotTop = TOP - ROW_GAP / 2.0;
         double plotBottom = TOP + rows * rowHeight - ROW_GAP / 2.0;
         svg.append(String.format(Locale.ROOT, "<g class=\"panel\" data-size=\"%s\">%n", Xml.escape(panel.title())));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" class=\"axis\">%s</text>%n",
-                left + PANEL_WIDTH / 2.0, plotTop - 2, Xml.escape(panel.title())));
+        svg.append(String.format(Locale.ROOT,
+                "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" class=\"axis\" font-weight=\"bold\">%s</text>%n",
+                left + PANEL_WIDTH / 2.0, plotTop - 4, Xml.escape(panel.title())));
         for (int decade = low; decade <= high; decade++) {
             double x = x(Math.pow(10, decade), left, low, high);
             svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"%s\"/>%n",
                     x, x, plotTop, plotBottom, decade == 0 ? "#333" : "#ccc", decade == 0 ? "1.5" : "1"));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" class=\"axis\">%s</text>%n",
-                    x, plotBottom + 14, axisLabel(decade)));
+            String anchor = decade == low ? "start" : decade == high ? "end" : "middle"; // edges inward: no clash with the next panel
+            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" class=\"axis\">%s</text>%n",
+                    x, plotBottom + 14, anchor, axisLabel(decade)));
         }
         double one = x(1, left, low, high);
         for (int r = 0; r < panel.rows().size(); r++) {
