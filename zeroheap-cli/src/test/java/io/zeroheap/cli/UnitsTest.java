@@ -67,6 +67,8 @@ class UnitsTest {
     @Test
     void shouldPrintRatiosAndRates() {
         assertThat(Numbers.ratio(0.114)).isEqualTo("0.11");
+        assertThat(Numbers.ratio(0.0037)).isEqualTo("0.004");
+        assertThat(Numbers.ratio(0.0121)).isEqualTo("0.01");
         assertThat(Numbers.ratio(13.64)).isEqualTo("13.6");
         assertThat(Numbers.ratio(245.4)).isEqualTo("245");
         assertThat(Numbers.ratio(Double.NaN)).isEqualTo("-");
