@@ -503,6 +503,7 @@ public class AllocateBenchmark {
         /** Work that belongs in the gap before the idle time; set by a floor's trial setup, else null. */
         Runnable beforeGap;
 
+        /** Before each burst (so after the previous one): sample, the floor's work, then the idle gap. */
         @Setup(Level.Invocation)
         public void betweenBursts(AllocateBenchmark benchmark) {
             benchmark.sampleReserved();
@@ -526,6 +527,7 @@ public class AllocateBenchmark {
         final ArrayDeque<MemorySegment> stack = new ArrayDeque<>();
         private Arena arena;
 
+        /** Maps this thread's segment and faults it in. */
         @Setup(Level.Trial)
         public void setUp(AllocateBenchmark benchmark) {
             arena = Arena.ofShared();
@@ -534,6 +536,7 @@ public class AllocateBenchmark {
             stack.push(segment);
         }
 
+        /** Unmaps the segment. */
         @TearDown(Level.Trial)
         public void tearDown() {
             stack.clear();
@@ -553,6 +556,7 @@ public class AllocateBenchmark {
                 Thread.ofPlatform().name("floor-zeroer").daemon().factory());
         private Arena arena;
 
+        /** Maps and faults in this thread's pool and has {@code burst} zero it in every gap. */
         @Setup(Level.Trial)
         public void setUp(AllocateBenchmark benchmark, Burst burst) {
             arena = Arena.ofShared();
@@ -575,6 +579,7 @@ public class AllocateBenchmark {
             }
         }
 
+        /** Stops the zeroer thread and unmaps the pool. */
         @TearDown(Level.Trial)
         public void tearDown() {
             zeroer.shutdownNow();
