@@ -31,10 +31,6 @@ import org.openjdk.jmh.runner.IterationType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -513,121 +509,6 @@ public class AllocateBenchmark {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(gapMillis);
             for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
                 LockSupport.parkNanos(left);
-            }
-        }
-    }
-
-    /**
-     * The floors' stack: one segment per thread (one buffer is live at a time), mapped and
-     * faulted in at setup, used last-in first-out, so each operation reuses the segment the
-     * previous one freed, hot in this core's cache.
-     */
-    @State(Scope.Thread)
-    public static class FloorStack {
-        final ArrayDeque<MemorySegment> stack = new ArrayDeque<>();
-        private Arena arena;
-
-        /** Maps this thread's segment and faults it in. */
-        @Setup(Level.Trial)
-        public void setUp(AllocateBenchmark benchmark) {
-            arena = Arena.ofShared();
-            MemorySegment segment = FloorMemory.allocate(arena, benchmark.size);
-            FloorMemory.zero(segment);
-            stack.push(segment);
-        }
-
-        /** Unmaps the segment. */
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            stack.clear();
-            arena.close();
-        }
-    }
-
-    /**
-     * The floor of any design that zeroes on another thread: {@value #BURST} segments per
-     * thread, each burst taking them in order, all re-zeroed in the gap after each burst
-     * (untimed) by a second thread, which the gap waits for.
-     */
-    @State(Scope.Thread)
-    public static class ZeroedElsewhereFloor {
-        final MemorySegment[] pool = new MemorySegment[BURST];
-        private final ExecutorService zeroer = Executors.newSingleThreadExecutor(
-                Thread.ofPlatform().name("floor-zeroer").daemon().factory());
-        private Arena arena;
-
-        /** Maps and faults in this thread's pool and has {@code burst} zero it in every gap. */
-        @Setup(Level.Trial)
-        public void setUp(AllocateBenchmark benchmark, Burst burst) {
-            arena = Arena.ofShared();
-            for (int i = 0; i < BURST; i++) {
-                pool[i] = FloorMemory.allocate(arena, benchmark.size);
-                FloorMemory.zero(pool[i]); // faulted in now, not in the first burst
-            }
-            burst.beforeGap = this::zeroOnAnotherThread;
-        }
-
-        private void zeroOnAnotherThread() {
-            try {
-                zeroer.submit(() -> {
-                    for (MemorySegment segment : pool) {
-                        FloorMemory.zero(segment);
-                    }
-                }).get();
-            } catch (Exception e) {
-                throw new IllegalStateException("the zeroer thread failed", e);
-            }
-        }
-
-        /** Stops the zeroer thread and unmaps the pool. */
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            zeroer.shutdownNow();
-            arena.close();
-        }
-    }
-
-    /**
-     * The queue of a hand-over group, bounded (16 buffers), and its end-of-iteration cleanup.
-     * Both methods spin with {@link Thread#yield()} while the queue is full or empty, and give
-     * up once JMH stops the measurement, so neither waits for a partner that has stopped.
-     */
-    @State(Scope.Group)
-    public static class HandOver {
-        private final ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(16);
-
-        /** Hands {@code buffer} over; false if the measurement stopped first (the caller frees it). */
-        boolean offer(Object buffer, Control control) {
-            while (!queue.offer(buffer)) {
-                if (control.stopMeasurement) {
-                    return false;
-                }
-                Thread.yield();
-            }
-            return true;
-        }
-
-        /** The next buffer handed over, or null once the measurement has stopped. */
-        Object take(Control control) {
-            Object next;
-            while ((next = queue.poll()) == null) {
-                if (control.stopMeasurement) {
-                    return null;
-                }
-                Thread.yield();
-            }
-            return next;
-        }
-
-        /** Frees what is left in the queue when the iteration ends. */
-        @TearDown(Level.Iteration)
-        public void freeLeftovers() {
-            for (Object next = queue.poll(); next != null; next = queue.poll()) {
-                if (next instanceof HeapBuffer buffer) {
-                    buffer.close();
-                } else if (next instanceof ByteBuf buffer) {
-                    buffer.release();
-                }
             }
         }
     }

@@ -27,8 +27,8 @@ final class FloorMemory {
 
     private static final boolean NATIVE = FloorMemory.class.getModule().isNativeAccessEnabled()
             && System.getProperty("os.name", "").startsWith("Linux");
-    private static final MethodHandle MEMSET = downcall("memset", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG),
-            Linker.Option.critical(false)).orElse(null);
+    private static final MethodHandle MEMSET = downcall("memset",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG), Linker.Option.critical(false)).orElse(null);
     private static final MethodHandle MMAP = downcall("mmap",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG)).orElse(null);
     private static final MethodHandle MADVISE = downcall("madvise", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT))
