@@ -10,6 +10,8 @@ import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -22,55 +24,73 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
+import org.openjdk.jmh.infra.Control;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.runner.IterationType;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * The seed's microbenchmark ({@code dmabuf_heap_bench}): allocate a buffer, optionally touch
- * it, free it; zeroheap and its peers in the same run. One operation is one
- * allocate-(touch)-free of one buffer of {@code size} bytes; the score is nanoseconds per
- * operation.
+ * The seed's microbenchmark ({@code dmabuf_heap_bench}) with the buffer really used: allocate a
+ * buffer, use it, free it; zeroheap, its peers and the physical floors in the same run. One
+ * operation is one allocate-use-free of one buffer of {@code size} bytes; the score is
+ * nanoseconds per operation.
  *
- * <p><b>Parameters.</b> {@code size}: 4 KiB to 32 MiB. {@code touch}: {@code true} writes one
- * {@code long} per 4 KiB page after allocation (what a user does, and it dirties every page,
- * so zeroheap's worker really has to zero it); {@code false} writes nothing. Either way the
- * segment or buffer is sunk into a {@link Blackhole} before it is freed.
+ * <p><b>Parameters.</b> {@code size}: 4 KiB to 32 MiB. {@code use} ({@link BufferUse}, the same
+ * work for every peer, on a {@code MemorySegment} over the buffer; {@code MemorySegment.ofBuffer}
+ * for direct buffers and Netty's {@code nioBuffer}): {@code none} (nothing written), {@code page}
+ * (one {@code long} per 4 KiB page: the old {@code touch=true}), {@code head} (every {@code long}
+ * of the first 4 KiB: a socket read into a large buffer), {@code fill} (every byte written, then
+ * one byte per 64-byte cache line read and summed). What the use returns is sunk into a
+ * {@link Blackhole} before the buffer is freed.
  *
  * <p><b>Regimes</b> (the method name's prefix):
  * <ul>
- *   <li>{@code burst_*}: one invocation allocates-touches-frees {@value #BURST} buffers one after
- *       the other (so at most one is live), {@code @OperationsPerInvocation(BURST)}. Before each
- *       burst, untimed, the deferred zeroheap heap is {@linkplain SystemHeap#drain() drained}:
- *       its worker had idle time between bursts, so the pools are warm and nothing is pending.
- *       {@value #BURST} for every size keeps memory sane at 32 MiB (16 x 32 MiB = 512 MiB at
- *       most pending) and the per-invocation timestamps under 2 ns per operation; the
- *       per-invocation setup runs for every peer, so they all pay the same timing overhead.
- *       The {@code deferredFree(false)} heap is not drained: its frees belong on the freeing
- *       thread, and draining would move its generation retirements (zeroing and scope
- *       close) out of the timed region.</li>
- *   <li>{@code sustained_*}: one allocate-touch-free per operation in a tight loop, no drain:
- *       zeroheap's nice-19 worker races the allocator (on this 2-core VM it shares a core with
- *       JMH's own threads), and the heap helps itself or maps fresh memory when the pools run
- *       dry.</li>
+ *   <li>{@code burst_*}: one invocation allocates-uses-frees {@value #BURST} buffers one after
+ *       the other (so at most one is live), {@code @OperationsPerInvocation(BURST)}. Between
+ *       bursts, untimed, in a {@code Level.Invocation} setup, the thread idles for
+ *       {@code gapMillis} (a parameter of the {@link Burst} state, so only burst methods have it:
+ *       0, 2, 20). Nothing is drained and nothing waits for zeroheap's worker: a server's idle
+ *       time is what it is, and every peer gets the same gap. The per-invocation setup runs for
+ *       every peer, so they all pay the same timing overhead (a few ns per operation). The score
+ *       is the mean over the burst, so with a gap it carries the first operation after the idle
+ *       time in full (cold caches; on a VM, a halted vCPU woken: 4 KiB confined arenas measured
+ *       13 µs per operation at 20 ms gaps here, against a 110 ns median); {@code zeroheap bench}
+ *       reports the median and p99 per operation, {@code -bm sample} gives the distribution
+ *       per burst.</li>
+ *   <li>{@code sustained_*}: one allocate-use-free per operation in a tight loop: zeroheap's
+ *       nice-19 worker races the allocator (on this 2-core VM it shares a core with JMH's own
+ *       threads), and the heap helps itself or maps fresh memory when the pools run dry.</li>
+ *   <li>{@code handover_*}: a {@code @Group} of two threads, {@code *_allocate} (allocate, use,
+ *       offer to a bounded queue) and {@code *_free} (take, read one byte per cache line, free):
+ *       buffers freed on another thread than the one that allocated them. JMH reports each
+ *       method's time per operation; the allocating method's is what an allocating thread pays
+ *       per buffer (a full queue makes it wait for the freeing one). Both spin with
+ *       {@code Thread.yield()} on an empty or full queue.</li>
  * </ul>
+ * With {@code -t 2} every own-buffer method (burst and sustained) runs on two threads at once,
+ * sharing the one heap and the one Netty allocator (this state is {@code Scope.Benchmark});
+ * the floors' stacks and pools are per thread.
  *
  * <p><b>Peers</b> (sibling methods; the suffix of each name):
  * <ul>
- *   <li>{@code floorPoolPop}: the floor. A plain {@link ArrayDeque} of {@value #BURST}
- *       segments, pre-zeroed once at setup: take the oldest, touch, put it back at the end; no
- *       zeroing and no accounting. Touched segments stay dirty, so this is not a zeroing
- *       allocator; it is what touching pages of recycled memory costs by itself.</li>
- *   <li>{@code floorZeroedElsewhere} (burst only): the same pool, re-zeroed before every burst
- *       (untimed) by a second thread, as a worker would: the floor of any design that zeroes
- *       off the allocating thread, since the burst then writes cache lines another core wrote
- *       last.</li>
+ *   <li>{@code floorStale}: a physical floor, not an allocator. A bare per-thread last-in
+ *       first-out stack of segments, reused without zeroing: one buffer is live at a time, so
+ *       the thread reuses the one hot segment it freed last, dirty, as Netty's pool hands out
+ *       dirty memory. What the use costs on hot memory and nothing else.</li>
+ *   <li>{@code floorLocal}: the same stack, each segment zeroed on the freeing thread right
+ *       after its use (glibc {@code memset} through a critical downcall), while it is still in
+ *       that core's cache: the floor of zeroing on the caller's thread.</li>
+ *   <li>{@code floorZeroedElsewhere} (burst only): a per-thread pool of {@value #BURST}
+ *       segments, each burst taking them in order; after each burst, untimed, a second thread
+ *       zeroes them all (memset) and the gap starts once it is done. The burst then writes cache
+ *       lines another core wrote last: the floor of any design that zeroes off the allocating
+ *       thread. The floors' segments are {@code mmap}ed, with huge pages from 2 MiB as zeroheap's
+ *       large slabs ({@link FloorMemory}).</li>
  *   <li>{@code zeroheapArena}: {@link Heap#newArena()}, {@code allocate(size, 4096)},
  *       {@code close()} (the frees are deferred to the worker).</li>
  *   <li>{@code zeroheapBuffer}: {@link Heap#allocate(long)}, {@link HeapBuffer#segment()},
@@ -101,27 +121,28 @@ import java.util.concurrent.TimeUnit;
  * chunk is pooled and the rest of a burst maps fresh memory) and {@code register(false)}.
  *
  * <p><b>JVM</b>: {@code -XX:+AlwaysPreTouch}. Without it the first pass through the young
- * generation page-faults its fresh pages (about 10 µs each here), and in the burst regime, whose
- * drains allocate little, that pass lasts the whole run: every peer that allocates Java objects
- * per operation (zeroheap's arena and buffer objects, the JDK's arenas, direct buffers) paid
- * 0.1-0.6 µs per operation for it, which a service past its first collections never pays.
+ * generation page-faults its fresh pages (about 10 µs each here), and every peer that allocates
+ * Java objects per operation (zeroheap's arena and buffer objects, the JDK's arenas, direct
+ * buffers, segments over Netty's buffers) would pay for it, which a service past its first
+ * collections never pays.
  *
  * <p><b>Memory held</b> ({@code reservedMiB}, zeroheap methods only): the high-water mark of
  * {@link io.zeroheap.HeapStats#reservedBytes()} (bytes held from the OS, both heaps of the
  * trial summed; the one a method does not use holds nothing) over the measurement iterations,
  * in MiB (in the summary table and the JSON; the per-fork "Secondary result" line shows the
  * mean of the per-iteration rises instead). It is sampled at each iteration's end and, in the
- * burst regime, after every burst before the drain (the peak); in the sustained regime a peak
- * within an iteration can go unseen, so there it is a lower bound. JMH sums {@code EVENTS}
- * counters over iterations, so each iteration reports how much it raised the mark and the sum
- * is the mark (a non-zero share in a later iteration means the heap was still growing); ignore
- * its error column. One buffer is live at a time, so the working set is one chunk of
- * {@code size} bytes, rounded up to its size class.
+ * burst regime, after every burst (the peak); in the sustained regime a peak within an
+ * iteration can go unseen, so there it is a lower bound. JMH sums {@code EVENTS} counters over
+ * iterations, so each iteration reports how much it raised the mark and the sum is the mark (a
+ * non-zero share in a later iteration means the heap was still growing); ignore its error
+ * column. With {@code -t 2} both threads update the one mark (a benign race: a sample can be
+ * lost, never invented).
  *
  * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -jar zeroheap-bench/target/benchmarks.jar
- * AllocateBenchmark} (all of it: 2 regimes x 10 peers x 5 sizes x 2 touch = 200 forks of about
- * 10 s each); a subset with, e.g., {@code 'AllocateBenchmark.sustained_' -p size=4096,1048576
- * -p touch=true}. {@code -p size} also takes sizes off the class edges, e.g. 4095,4097.
+ * AllocateBenchmark} (all of it: 5 sizes x 4 uses x (12 burst methods x 3 gaps + 11 sustained
+ * + 2 hand-over groups) = 980 forks of about 10 s each); a subset with, e.g.,
+ * {@code 'AllocateBenchmark.burst_' -p size=65536 -p use=fill -p gapMillis=0,20}.
+ * {@code -p size} also takes sizes off the class edges, e.g. 4095,4097.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -133,18 +154,18 @@ import java.util.concurrent.TimeUnit;
 public class AllocateBenchmark {
 
     /** Buffers allocated and freed, one after the other, per burst-regime invocation. */
-    static final int BURST = 16;
+    static final int BURST = 8;
 
-    /** The stride of the touch, and the alignment every segment is asked for. */
+    /** The alignment every segment is asked for. */
     static final int PAGE = 4096;
 
     /** Bytes per buffer. */
     @Param({"4096", "65536", "1048576", "8388608", "33554432"})
     public int size;
 
-    /** Whether to write one {@code long} per 4 KiB page after allocation. */
-    @Param({"true", "false"})
-    public boolean touch;
+    /** What each operation does with its buffer: none, page, head or fill ({@link BufferUse}). */
+    @Param({"none", "page", "head", "fill"})
+    public String use;
 
     /** The zeroheap heaps' pool cap per size class, in MiB (the library default is 32). */
     @Param({"32"})
@@ -165,6 +186,7 @@ public class AllocateBenchmark {
     @Param({"5"})
     public int workerLingerMillis;
 
+    private BufferUse work;
     private Reclaimer quietReclaimer;
 
     private SystemHeap heap;
@@ -178,6 +200,7 @@ public class AllocateBenchmark {
         if (size < 1) {
             throw new IllegalArgumentException("size: " + size + " (expected: >= 1)");
         }
+        work = BufferUse.of(use);
         SystemHeap.Builder deferred = SystemHeap.builder().name("bench-deferred").register(false)
                 .poolCapBytes((long) poolCapMiB << 20)
                 .workerLinger(java.time.Duration.ofMillis(workerLingerMillis));
@@ -204,21 +227,29 @@ public class AllocateBenchmark {
         }
     }
 
-    // ---- burst: BURST buffers per invocation, the deferred heap drained between bursts ----
+    // ---- burst: BURST buffers per invocation, an idle gap of gapMillis between bursts ----
 
     @Benchmark
     @OperationsPerInvocation(BURST)
-    public void burst_floorPoolPop(Burst burst, Floor floor, Blackhole bh) {
+    public void burst_floorStale(Burst burst, FloorStack floor, Blackhole bh) {
         for (int i = 0; i < BURST; i++) {
-            floorPoolPop(floor, bh);
+            floorStack(floor, false, bh);
         }
     }
 
     @Benchmark
     @OperationsPerInvocation(BURST)
-    public void burst_floorZeroedElsewhere(ZeroedElsewhereFloor floor, Blackhole bh) {
+    public void burst_floorLocal(Burst burst, FloorStack floor, Blackhole bh) {
         for (int i = 0; i < BURST; i++) {
-            floorPoolPop(floor, bh);
+            floorStack(floor, true, bh);
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public void burst_floorZeroedElsewhere(Burst burst, ZeroedElsewhereFloor floor, Blackhole bh) {
+        for (int i = 0; i < BURST; i++) {
+            bh.consume(work.apply(floor.pool[i]));
         }
     }
 
@@ -258,7 +289,7 @@ public class AllocateBenchmark {
     @OperationsPerInvocation(BURST)
     public void burst_confinedArena(Burst burst, Blackhole bh) {
         for (int i = 0; i < BURST; i++) {
-            confinedArena(bh);
+            jdkArena(Arena.ofConfined(), bh);
         }
     }
 
@@ -266,7 +297,7 @@ public class AllocateBenchmark {
     @OperationsPerInvocation(BURST)
     public void burst_sharedArena(Burst burst, Blackhole bh) {
         for (int i = 0; i < BURST; i++) {
-            sharedArena(bh);
+            jdkArena(Arena.ofShared(), bh);
         }
     }
 
@@ -294,11 +325,16 @@ public class AllocateBenchmark {
         }
     }
 
-    // ---- sustained: one buffer per operation, back to back, no drain ----
+    // ---- sustained: one buffer per operation, back to back ----
 
     @Benchmark
-    public void sustained_floorPoolPop(Floor floor, Blackhole bh) {
-        floorPoolPop(floor, bh);
+    public void sustained_floorStale(FloorStack floor, Blackhole bh) {
+        floorStack(floor, false, bh);
+    }
+
+    @Benchmark
+    public void sustained_floorLocal(FloorStack floor, Blackhole bh) {
+        floorStack(floor, true, bh);
     }
 
     @Benchmark
@@ -323,12 +359,12 @@ public class AllocateBenchmark {
 
     @Benchmark
     public void sustained_confinedArena(Blackhole bh) {
-        confinedArena(bh);
+        jdkArena(Arena.ofConfined(), bh);
     }
 
     @Benchmark
     public void sustained_sharedArena(Blackhole bh) {
-        sharedArena(bh);
+        jdkArena(Arena.ofShared(), bh);
     }
 
     @Benchmark
@@ -346,45 +382,87 @@ public class AllocateBenchmark {
         nettyPooled(true, bh);
     }
 
-    // ---- one allocate-touch-free per peer ----
+    // ---- hand-over: allocate and use on one thread, read and free on a second ----
 
-    private void floorPoolPop(Floor floor, Blackhole bh) {
-        MemorySegment segment = floor.pool.pollFirst();
-        use(segment, bh);
-        floor.pool.addLast(segment);
+    @Benchmark
+    @Group("handover_zeroheapBuffer")
+    @GroupThreads(1)
+    public void handover_zeroheapBuffer_allocate(HandOver handOver, Held held, Control control, Blackhole bh) {
+        HeapBuffer buffer = heap.allocate(size);
+        bh.consume(work.apply(buffer.segment()));
+        if (!handOver.offer(buffer, control)) {
+            buffer.close();
+        }
+    }
+
+    @Benchmark
+    @Group("handover_zeroheapBuffer")
+    @GroupThreads(1)
+    public long handover_zeroheapBuffer_free(HandOver handOver, Control control) {
+        if (!(handOver.take(control) instanceof HeapBuffer buffer)) {
+            return 0;
+        }
+        long sum = BufferUse.readLines(buffer.segment());
+        buffer.close();
+        return sum;
+    }
+
+    @Benchmark
+    @Group("handover_nettyPooledZeroed")
+    @GroupThreads(1)
+    public void handover_nettyPooledZeroed_allocate(HandOver handOver, Control control, Blackhole bh) {
+        ByteBuf buffer = netty.directBuffer(size, size);
+        buffer.setZero(0, size);
+        bh.consume(work.apply(MemorySegment.ofBuffer(buffer.nioBuffer(0, size))));
+        if (!handOver.offer(buffer, control)) {
+            buffer.release();
+        }
+    }
+
+    @Benchmark
+    @Group("handover_nettyPooledZeroed")
+    @GroupThreads(1)
+    public long handover_nettyPooledZeroed_free(HandOver handOver, Control control) {
+        if (!(handOver.take(control) instanceof ByteBuf buffer)) {
+            return 0;
+        }
+        long sum = BufferUse.readLines(MemorySegment.ofBuffer(buffer.nioBuffer(0, size)));
+        buffer.release();
+        return sum;
+    }
+
+    // ---- one allocate-use-free per peer ----
+
+    private void floorStack(FloorStack floor, boolean zeroOnFree, Blackhole bh) {
+        MemorySegment segment = floor.stack.pop();
+        bh.consume(work.apply(segment));
+        if (zeroOnFree) {
+            FloorMemory.zero(segment);
+        }
+        floor.stack.push(segment);
     }
 
     private void heapArena(Heap from, Blackhole bh) {
         try (Arena arena = from.newArena()) {
-            use(arena.allocate(size, PAGE), bh);
+            bh.consume(work.apply(arena.allocate(size, PAGE)));
         }
     }
 
     private void heapBuffer(Heap from, Blackhole bh) {
         HeapBuffer buffer = from.allocate(size);
-        use(buffer.segment(), bh);
+        bh.consume(work.apply(buffer.segment()));
         buffer.close();
     }
 
-    private void confinedArena(Blackhole bh) {
-        try (Arena arena = Arena.ofConfined()) {
-            use(arena.allocate(size, PAGE), bh);
-        }
-    }
-
-    private void sharedArena(Blackhole bh) {
-        try (Arena arena = Arena.ofShared()) {
-            use(arena.allocate(size, PAGE), bh);
+    private void jdkArena(Arena arena, Blackhole bh) {
+        try (arena) {
+            bh.consume(work.apply(arena.allocate(size, PAGE)));
         }
     }
 
     private void allocateDirect(Blackhole bh) {
         ByteBuffer buffer = ByteBuffer.allocateDirect(size);
-        if (touch) {
-            for (int offset = 0; offset <= size - Long.BYTES; offset += PAGE) {
-                buffer.putLong(offset, offset + 1L);
-            }
-        }
+        bh.consume(work.apply(MemorySegment.ofBuffer(buffer)));
         bh.consume(buffer);
     }
 
@@ -394,25 +472,10 @@ public class AllocateBenchmark {
             if (zero) {
                 buffer.setZero(0, size);
             }
-            if (touch) {
-                for (int offset = 0; offset <= size - Long.BYTES; offset += PAGE) {
-                    buffer.setLong(offset, offset + 1L);
-                }
-            }
-            bh.consume(buffer);
+            bh.consume(work.apply(MemorySegment.ofBuffer(buffer.nioBuffer(0, size))));
         } finally {
             buffer.release();
         }
-    }
-
-    private void use(MemorySegment segment, Blackhole bh) {
-        if (touch) {
-            long last = segment.byteSize() - Long.BYTES;
-            for (long offset = 0; offset <= last; offset += PAGE) {
-                segment.set(ValueLayout.JAVA_LONG_UNALIGNED, offset, offset + 1);
-            }
-        }
-        bh.consume(segment);
     }
 
     /** Bytes both heaps hold from the OS now; updates the high-water mark. */
@@ -422,64 +485,31 @@ public class AllocateBenchmark {
     }
 
     /**
-     * The burst regime's pause between bursts (untimed): samples memory held at its peak, then
-     * lets the deferred heap's worker finish (see the class note for why the synchronous heap
-     * is left alone).
+     * The burst regime's gap between bursts (untimed): samples memory held at its peak, runs
+     * what a floor does between bursts (the zeroer thread of {@link ZeroedElsewhereFloor}), then
+     * idles for {@code gapMillis}. Nothing is drained.
      */
     @State(Scope.Thread)
     public static class Burst {
+
+        /** Idle time after each burst, in milliseconds. */
+        @Param({"0", "2", "20"})
+        public int gapMillis;
+
+        /** Work that belongs in the gap before the idle time; set by a floor's trial setup, else null. */
+        Runnable beforeGap;
+
+        /** Before each burst (so after the previous one): sample, the floor's work, then the idle gap. */
         @Setup(Level.Invocation)
         public void betweenBursts(AllocateBenchmark benchmark) {
             benchmark.sampleReserved();
-            benchmark.heap.drain();
-        }
-    }
-
-    /**
-     * The floor's pool: {@value #BURST} segments, zeroed once (by the JDK) at setup, used
-     * first-in first-out so that consecutive operations touch different memory, as they do
-     * with any pool whose chunks must be zeroed before reuse (LIFO would touch one cache-hot
-     * segment over and over).
-     */
-    @State(Scope.Thread)
-    public static class Floor {
-        final ArrayDeque<MemorySegment> pool = new ArrayDeque<>();
-        private Arena arena;
-
-        @Setup(Level.Trial)
-        public void setUp(AllocateBenchmark benchmark) {
-            arena = Arena.ofShared();
-            for (int i = 0; i < BURST; i++) {
-                pool.addLast(arena.allocate(benchmark.size, PAGE));
+            if (beforeGap != null) {
+                beforeGap.run();
             }
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            pool.clear();
-            arena.close();
-        }
-    }
-
-    /**
-     * The floor of any design that zeroes on another thread: the {@link Floor}'s pool, re-zeroed
-     * before every burst (untimed) by a second thread, as zeroheap's worker zeroes its chunks.
-     * The burst then writes into cache lines that the other core last wrote: what that costs
-     * by itself, with no allocator around it.
-     */
-    @State(Scope.Thread)
-    public static class ZeroedElsewhereFloor extends Floor {
-        private final java.util.concurrent.ExecutorService zeroer =
-                java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "floor-zeroer"));
-
-        @Setup(Level.Invocation)
-        public void zeroOnAnotherThread() throws Exception {
-            zeroer.submit(() -> pool.forEach(segment -> segment.fill((byte) 0))).get();
-        }
-
-        @TearDown(Level.Trial)
-        public void stopZeroer() {
-            zeroer.shutdownNow();
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(gapMillis);
+            for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+                LockSupport.parkNanos(left);
+            }
         }
     }
 

@@ -15,18 +15,14 @@ final class ArenaCycle {
     }
 
     /**
-     * Allocates {@code byteSize} bytes from {@code arena}, touches one {@code long} per page if
-     * {@code touch}, then closes the arena.
+     * Allocates {@code byteSize} bytes from {@code arena}, does {@code use}'s work on them, then
+     * closes the arena.
      *
-     * @return the segment's address (for the caller to sink, so the work is not dead)
+     * @return what {@link BufferUse#apply} returned (for the caller to sink, so the work is not dead)
      */
-    static long cycle(Arena arena, int byteSize, boolean touch) {
+    static long cycle(Arena arena, int byteSize, BufferUse use) {
         try (arena) {
-            MemorySegment segment = arena.allocate(byteSize);
-            if (touch) {
-                PageTouch.touch(segment);
-            }
-            return segment.address();
+            return use.apply(arena.allocate(byteSize));
         }
     }
 

@@ -7,12 +7,13 @@ import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
 /**
- * {@link ByteBuffer#allocateDirect(int)} (zeroed on the calling thread). It cannot be freed
- * explicitly: its memory goes back when the GC finds the buffer unreachable, so
- * {@link #trim()} and {@link #close()} ask for a GC, untimed. Within one measurement the GC
- * only runs if direct memory reaches {@code -XX:MaxDirectMemorySize}; that cost, when it
- * comes, is part of the score. What it holds is the JVM's {@code "direct"} buffer pool:
- * every direct buffer not yet collected.
+ * {@link ByteBuffer#allocateDirect(int)} (zeroed on the calling thread), used through
+ * {@link MemorySegment#ofBuffer}. It cannot be freed explicitly: its memory goes back when the
+ * GC finds the buffer unreachable, so {@link #trim()} and {@link #close()} ask for a GC,
+ * untimed. Within one measurement the GC only runs if direct memory reaches
+ * {@code -XX:MaxDirectMemorySize}; that cost, when it comes, is part of the score. What it
+ * holds is the JVM's {@code "direct"} buffer pool: every direct buffer not yet collected.
+ * Stateless apart from the pool's MXBean, so thread-safe.
  */
 final class DirectBufferAllocator implements Allocator {
 
@@ -20,12 +21,8 @@ final class DirectBufferAllocator implements Allocator {
             .filter(pool -> pool.getName().equals("direct")).findFirst().orElse(null);
 
     @Override
-    public long cycle(int byteSize, boolean touch) {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(byteSize);
-        if (touch) {
-            PageTouch.touch(buffer);
-        }
-        return buffer.capacity();
+    public long cycle(int byteSize, BufferUse use) {
+        return use.apply(MemorySegment.ofBuffer(ByteBuffer.allocateDirect(byteSize)));
     }
 
     @Override

@@ -79,6 +79,33 @@ public final class Durations {
         }
     }
 
+    /**
+     * Parses a duration where a bare number means milliseconds ({@code 2}, {@code 0.5},
+     * {@code 20ms}, {@code 500us}), as {@code --gap} takes them.
+     *
+     * @throws IllegalArgumentException if the text is not a duration
+     */
+    public static Duration parseMillis(String text) {
+        String t = text.strip();
+        try {
+            return parse(t.matches("\\d+(?:\\.\\d+)?") ? t + "ms" : t);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration (expected: milliseconds, e.g. 0, 2, 20, or with a unit, e.g. 500us)");
+        }
+    }
+
+    /** Picocli's converter for options in milliseconds ({@link #parseMillis}); a bad value is a usage error. */
+    public static final class MillisConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return parseMillis(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     /** Picocli's converter for duration options; a bad duration is a usage error (exit code 2). */
     public static final class Converter implements CommandLine.ITypeConverter<Duration> {
         @Override

@@ -6,7 +6,8 @@ import java.util.function.Consumer;
 /**
  * {@code heap.newArena()}, {@code allocate(size)}, close: zeroheap's fast, confined path. The
  * same call as the JDK arenas get (default alignment); the segment is page-aligned anyway,
- * since every chunk is.
+ * since every chunk is. Each operation opens its arena on the calling thread, so threads share
+ * the heap and nothing else.
  */
 final class HeapArenaAllocator extends HeapAllocator {
 
@@ -15,8 +16,8 @@ final class HeapArenaAllocator extends HeapAllocator {
     }
 
     @Override
-    public long cycle(int byteSize, boolean touch) {
-        return ArenaCycle.cycle(heap.newArena(), byteSize, touch);
+    public long cycle(int byteSize, BufferUse use) {
+        return ArenaCycle.cycle(heap.newArena(), byteSize, use);
     }
 
     @Override

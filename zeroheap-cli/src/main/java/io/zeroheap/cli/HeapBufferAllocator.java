@@ -3,33 +3,29 @@ package io.zeroheap.cli;
 import io.zeroheap.HeapBuffer;
 
 import java.lang.foreign.MemorySegment;
-import java.util.function.Consumer;
 
-/** {@code heap.allocate(size)}, {@code segment()}, {@code close()}: zeroheap's refcounted buffers. */
-final class HeapBufferAllocator extends HeapAllocator {
+/**
+ * {@code heap.allocate(size)}, {@code segment()}, {@code close()}: zeroheap's refcounted buffers,
+ * which any thread may close (so they can be handed over).
+ */
+final class HeapBufferAllocator extends HeapAllocator implements HandOverAllocator<HeapBuffer> {
 
     HeapBufferAllocator(String name, boolean deferredFree) {
         super(name, deferredFree);
     }
 
     @Override
-    public long cycle(int byteSize, boolean touch) {
-        HeapBuffer buffer = heap.allocate(byteSize);
-        try {
-            MemorySegment segment = buffer.segment();
-            if (touch) {
-                PageTouch.touch(segment);
-            }
-            return segment.address();
-        } finally {
-            buffer.close();
-        }
+    public HeapBuffer allocate(int byteSize) {
+        return heap.allocate(byteSize);
     }
 
     @Override
-    public void use(int byteSize, Consumer<MemorySegment> action) {
-        try (HeapBuffer buffer = heap.allocate(byteSize)) {
-            action.accept(buffer.segment());
-        }
+    public MemorySegment segment(HeapBuffer buffer) {
+        return buffer.segment();
+    }
+
+    @Override
+    public void free(HeapBuffer buffer) {
+        buffer.close();
     }
 }

@@ -25,10 +25,13 @@ final class Numbers {
         return text;
     }
 
-    /** Formats a ratio with two decimals below 10, one below 100, none above: 0.11, 3.70, 13.6, 245. */
+    /** Formats a ratio with two decimals below 10 (three below 0.01), one below 100, none above: 0.004, 0.11, 3.70, 13.6, 245. */
     static String ratio(double value) {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             return "-";
+        }
+        if (value < 0.00995) {
+            return String.format(Locale.ROOT, "%.3f", value);
         }
         if (value >= 100) {
             return String.format(Locale.ROOT, "%.0f", value);

@@ -4,14 +4,14 @@ import java.io.PrintWriter;
 
 /**
  * A one-line progress bar, redrawn in place with a carriage return:
- * {@code [#########-----------]  45%  41/90  ETA 14 s  burst, touched: Arena.ofShared(), 1 MiB}.
+ * {@code [#########-----------]  45%  41/90  ETA 14 s  fill, 1 thread, burst 8, gap 2 ms, 1 MiB: ...}.
  * It draws only when told to (between cells, never while an operation is timed) and does
- * nothing at all when disabled. Not thread-safe.
+ * nothing at all when disabled. Not thread-safe: called by the thread that runs the benchmark.
  */
-public final class ProgressBar implements BenchRunner.Listener {
+public final class ProgressBar implements Progress {
 
     private static final int WIDTH = 24;
-    private static final int MAX_LINE = 110;
+    private static final int MAX_LINE = 130;
 
     private final PrintWriter out;
     private final boolean enabled;
@@ -43,9 +43,10 @@ public final class ProgressBar implements BenchRunner.Listener {
         draw(line.length() > MAX_LINE ? line.substring(0, MAX_LINE) : line.toString());
     }
 
-    /** Clears the line, leaving the cursor at its start. */
-    public void finish() {
-        if (enabled) {
+    /** Clears the line, leaving the cursor at its start; the next cell draws it again. */
+    @Override
+    public void clear() {
+        if (enabled && lastLength > 0) {
             draw("");
         }
     }

@@ -14,39 +14,51 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
-/** The HTML report, parsed back as XML: every allocator, size, regime and touch mode is in it, with charts. */
+/** The HTML report, parsed back as XML: every allocator, size, use mode, regime and thread count is in it, with a chart per table. */
 class HtmlReportTest {
 
+    private static final String SVG = "http://www.w3.org/2000/svg";
+
     private static final List<Long> SIZES = List.of(4096L, 65536L, 1L << 20, 8L << 20, 32L << 20);
+    private static final List<Regime> REGIMES = List.of(Regime.SUSTAINED, Regime.burst(8, 0), Regime.burst(8, 2_000_000),
+            Regime.burst(8, 20_000_000));
+    private static final List<BufferUse> USES = List.of(BufferUse.FILL, BufferUse.PAGE);
+    private static final List<Integer> THREADS = List.of(1, 2);
+    private static final BenchPlan PLAN = Results.plan(SIZES, List.of(AllocatorKind.values()), USES, REGIMES, THREADS);
+    private static final int CELLS = PLAN.cellCount();
 
     @TempDir
     Path dir;
 
     @Test
-    void shouldHoldARowForEveryAllocatorSizeRegimeAndTouchMode() throws Exception {
+    void shouldHoldARowForEveryAllocatorSizeUseRegimeAndThreadCount() throws Exception {
         Path file = dir.resolve("report.html");
         HtmlReport.write(report("zeroheap bench"), file);
 
         List<Element> rows = resultRows(file);
 
-        assertThat(rows).hasSize(AllocatorKind.values().length * SIZES.size() * 2 * 2);
+        assertThat(rows).hasSize(CELLS);
         for (AllocatorKind kind : AllocatorKind.values()) {
             for (long size : SIZES) {
-                for (String regime : List.of("burst", "sustained")) {
-                    for (String touch : List.of("touched", "untouched")) {
-                        assertThat(rows).filteredOn(r -> r.getAttribute("data-allocator").equals(kind.id())
-                                        && r.getAttribute("data-bytes").equals(String.valueOf(size))
-                                        && r.getAttribute("data-regime").equals(regime)
-                                        && r.getAttribute("data-touch").equals(touch))
-                                .singleElement()
-                                .satisfies(r -> assertThat(r.getTextContent()).startsWith(kind.label()));
+                for (BufferUse use : USES) {
+                    for (Regime regime : REGIMES) {
+                        for (int threads : THREADS) {
+                            List<Element> matching = rows.stream().filter(r -> r.getAttribute("data-allocator").equals(kind.id())
+                                    && r.getAttribute("data-bytes").equals(String.valueOf(size))
+                                    && r.getAttribute("data-use").equals(use.id())
+                                    && r.getAttribute("data-regime").equals(regime.id())
+                                    && r.getAttribute("data-gap-ms").equals(Numbers.threeDigits(regime.gapMillis()))
+                                    && r.getAttribute("data-threads").equals(String.valueOf(threads))).toList();
+                            assertThat(matching).as("%s, %s, %s, %s, %d threads", kind.id(), size, use.id(), regime.label(), threads)
+                                    .hasSize(kind.supports(regime) ? 1 : 0)
+                                    .allSatisfy(r -> assertThat(r.getTextContent()).startsWith(kind.label() + regime.label()));
+                        }
                     }
                 }
             }
@@ -54,24 +66,42 @@ class HtmlReportTest {
     }
 
     @Test
-    void shouldDrawTwoLogScaleChartsPerSectionWithEveryAllocatorAndSize() throws Exception {
+    void shouldDrawOneBarChartPerTableWithAPanelPerSizeAndABarPerRegime() throws Exception {
         Path file = dir.resolve("report.html");
         HtmlReport.write(report("zeroheap bench"), file);
         Document document = parse(file);
 
-        NodeList svgs = document.getElementsByTagNameNS("http://www.w3.org/2000/svg", "svg");
-        assertThat(svgs.getLength()).isEqualTo(2 * 4);
-        for (int i = 0; i < svgs.getLength(); i++) {
-            Element svg = (Element) svgs.item(i);
-            Set<String> series = elements(svg.getElementsByTagNameNS("http://www.w3.org/2000/svg", "g")).stream()
-                    .map(g -> g.getAttribute("data-allocator")).collect(Collectors.toSet());
-            assertThat(series).containsExactlyInAnyOrder(
-                    java.util.Arrays.stream(AllocatorKind.values()).map(AllocatorKind::label).toArray(String[]::new));
-            String text = svg.getTextContent();
-            assertThat(text).contains("log scale").contains("4 KiB", "64 KiB", "1 MiB", "8 MiB", "32 MiB");
+        List<Element> svgs = elements(document.getElementsByTagNameNS(SVG, "svg"));
+        assertThat(svgs).hasSize(USES.size() * THREADS.size());
+        for (Element svg : svgs) {
+            List<Element> panels = elements(svg.getElementsByTagNameNS(SVG, "g"));
+            assertThat(panels).extracting(g -> g.getAttribute("data-size"))
+                    .containsExactly("4 KiB", "64 KiB", "1 MiB", "8 MiB", "32 MiB");
+            for (Element panel : panels) {
+                List<Element> bars = elements(panel.getElementsByTagNameNS(SVG, "rect"));
+                assertThat(bars).as("a bar per allocator and regime it runs in").hasSize(AllocatorKind.values().length * REGIMES.size() - 1);
+                assertThat(bars).allSatisfy(bar -> assertThat(bar.getTextContent()).contains("x Arena.ofConfined()"));
+            }
+            assertThat(svg.getTextContent()).contains("log scale", "0.1x", "1x", "10x", "burst 8, gap 20 ms", "zeroheap newArena()");
         }
-        assertThat(svgs.item(0).getTextContent()).contains("100 ns").contains("1 µs").contains("10 ms");
-        assertThat(svgs.item(1).getTextContent()).contains("1x").contains("10x");
+    }
+
+    @Test
+    void shouldPrintTheTerminalTableAndTheVerdictPerTableWithNumbersThatDoNotWrap() throws Exception {
+        Path file = dir.resolve("report.html");
+        HtmlReport.write(report("zeroheap bench"), file);
+        String html = Files.readString(file);
+        Document document = parse(file);
+
+        List<Element> matrices = elements(document.getElementsByTagName("table")).stream()
+                .filter(t -> t.getAttribute("class").equals("matrix")).toList();
+        assertThat(matrices).hasSize(USES.size() * THREADS.size());
+        assertThat(matrices.getFirst().getTextContent()).contains("sustained", "burst 8, gap 2 ms", "÷ jdk", "÷ zh", "ops/s", "held",
+                "bursts only");
+        assertThat(elements(document.getElementsByTagName("ul")).stream().filter(u -> u.getAttribute("class").equals("verdict")))
+                .hasSize(USES.size() * THREADS.size())
+                .allSatisfy(u -> assertThat(u.getElementsByTagName("li").getLength()).isEqualTo(SIZES.size()));
+        assertThat(html).contains("white-space: nowrap");
     }
 
     @Test
@@ -81,13 +111,33 @@ class HtmlReportTest {
         String html = Files.readString(file);
         Document document = parse(file);
 
-        assertThat(html.replace("http://www.w3.org/1999/xhtml", "").replace("http://www.w3.org/2000/svg", ""))
+        assertThat(html.replace("http://www.w3.org/1999/xhtml", "").replace(SVG, ""))
                 .as("no external resources").doesNotContain("http://", "https://", "<script src", "<link", "<img");
         assertThat(document.getDocumentElement().getTextContent()).contains("zeroheap bench --report <a&b>.html");
         Element json = byId(document, "results");
         assertThat(json.getTextContent()).contains("\\u003ca\\u0026b\\u003e.html").contains("\"allocator\":\"netty-stale\"")
-                .contains("\"zeroed\":false");
-        assertThat(json.getTextContent().split("\"allocator\":")).hasSize(AllocatorKind.values().length * SIZES.size() * 4 + 1);
+                .contains("\"zeroed\":false").contains("\"floors\":\"memory from mmap");
+        assertThat(json.getTextContent().split("\"allocator\":")).hasSize(CELLS + 1);
+    }
+
+    @Test
+    void shouldGiveEveryJsonResultItsUseRegimeGapThreadsAndRatios() throws Exception {
+        Path file = dir.resolve("report.html");
+        HtmlReport.write(report("zeroheap bench"), file);
+
+        List<Map<String, String>> cells = jsonResults(file);
+
+        assertThat(cells).hasSize(CELLS).allSatisfy(cell -> assertThat(cell)
+                .containsKeys("use", "regime", "burst", "gapMillis", "threads", "ratioToJdk", "ratioToZeroheap"));
+        assertThat(cells).filteredOn(c -> c.get("allocator").equals("floor-stale") && c.get("bytes").equals("65536")
+                        && c.get("use").equals("page") && c.get("regime").equals("burst") && c.get("gapMillis").equals("20")
+                        && c.get("threads").equals("2"))
+                .singleElement().satisfies(c -> {
+                    assertThat(c.get("burst")).isEqualTo("8");
+                    assertThat(Double.parseDouble(c.get("ratioToJdk"))).isEqualTo((100 + 1024 * 12.0) / (100 + 1024 * 6), offset(1e-3));
+                });
+        assertThat(cells).filteredOn(c -> c.get("regime").equals("sustained"))
+                .allSatisfy(c -> assertThat(c).containsEntry("gapMillis", "0").containsEntry("burst", "0"));
     }
 
     /** The result rows of a report file, parsed as XML. */
@@ -140,21 +190,8 @@ class HtmlReportTest {
 
     /** A report with made-up, plausible numbers for every cell. */
     private static BenchReport report(String commandLine) {
-        BenchPlan plan = new BenchPlan(SIZES, List.of(AllocatorKind.values()), List.of(Regime.values()),
-                List.of(TouchMode.values()), AllocatorKind.ZEROHEAP_ARENA, 16, 1, 1, 1, 1, 0);
-        List<BenchResult> results = new ArrayList<>();
-        for (Regime regime : Regime.values()) {
-            for (TouchMode touch : TouchMode.values()) {
-                for (AllocatorKind kind : AllocatorKind.values()) {
-                    for (long size : SIZES) {
-                        long p50 = 100 + size / 64 * (kind.ordinal() + 1);
-                        results.add(new BenchResult(kind, regime, touch, size, 1000, p50, 3 * p50, 5 * p50, 9 * p50, 1.2 * p50,
-                                1e9 / p50, kind.isZeroheap() ? 4 * size : -1));
-                    }
-                }
-            }
-        }
-        return new BenchReport(plan, results, 17, ZonedDateTime.parse("2026-11-25T14:00:00Z"), 30_000_000_000L,
-                List.of(new PlatformInfo.Fact("cpus", "2"), new PlatformInfo.Fact("memory source", "mmap")), commandLine);
+        return new BenchReport(PLAN, Results.of(PLAN, Results.P50.plausible()), 17, ZonedDateTime.parse("2026-11-25T14:00:00Z"),
+                30_000_000_000L, List.of(new PlatformInfo.Fact("cpus", "2"), new PlatformInfo.Fact("memory source", "mmap")),
+                "memory from mmap, transparent huge pages from 2 MiB, zeroed with memset (critical downcall)", commandLine);
     }
 }

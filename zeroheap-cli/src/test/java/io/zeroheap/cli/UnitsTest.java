@@ -44,8 +44,16 @@ class UnitsTest {
         assertThat(Durations.parse(text)).isEqualTo(Duration.ofNanos(nanos));
     }
 
+    @ParameterizedTest
+    @CsvSource({"0, 0", "2, 2000000", "0.5, 500000", "20ms, 20000000", "500us, 500000", "1s, 1000000000"})
+    void shouldParseGapsWithBareNumbersInMilliseconds(String text, long nanos) {
+        assertThat(Durations.parseMillis(text)).isEqualTo(Duration.ofNanos(nanos));
+    }
+
     @Test
     void shouldRejectWhatIsNotADuration() {
+        assertThatIllegalArgumentException().isThrownBy(() -> Durations.parseMillis("-1"))
+                .withMessage("'-1' is not a duration (expected: milliseconds, e.g. 0, 2, 20, or with a unit, e.g. 500us)");
         assertThatIllegalArgumentException().isThrownBy(() -> Durations.parse("1h")).withMessageContaining("'1h' is not a duration");
     }
 
@@ -59,6 +67,8 @@ class UnitsTest {
     @Test
     void shouldPrintRatiosAndRates() {
         assertThat(Numbers.ratio(0.114)).isEqualTo("0.11");
+        assertThat(Numbers.ratio(0.0037)).isEqualTo("0.004");
+        assertThat(Numbers.ratio(0.0121)).isEqualTo("0.01");
         assertThat(Numbers.ratio(13.64)).isEqualTo("13.6");
         assertThat(Numbers.ratio(245.4)).isEqualTo("245");
         assertThat(Numbers.ratio(Double.NaN)).isEqualTo("-");
