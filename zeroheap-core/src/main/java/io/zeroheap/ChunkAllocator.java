@@ -11,6 +11,7 @@ import io.zeroheap.scope.Generations;
 import io.zeroheap.util.Checks;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * A {@link SystemHeap}'s allocation path and its reclaim. {@link #allocate} pops a zeroed
@@ -37,6 +38,8 @@ final class ChunkAllocator {
     private final Shrinkers shrinkers;
     private final Reclaimer reclaimer;
     private final boolean refillPools;
+    /** Generations handed to retirement and not retired yet (one may be running). */
+    private final LongSupplier retirementsInFlight;
     private final AtomicLong shrinkCalls = new AtomicLong();
     private final AtomicLong shrunkPages = new AtomicLong();
     private final AtomicLong allocationFailures = new AtomicLong();
@@ -52,7 +55,8 @@ final class ChunkAllocator {
      * @param refillPools whether a shortfall asks the idle worker to refill the pool
      */
     ChunkAllocator(String name, PoolSet pools, Generations generations, DeferredFreeList freeList,
-                   Shrinkers shrinkers, Reclaimer reclaimer, boolean refillPools) {
+                   Shrinkers shrinkers, Reclaimer reclaimer, boolean refillPools, LongSupplier retirementsInFlight) {
+        this.retirementsInFlight = retirementsInFlight;
         this.name = name;
         this.pools = pools;
         this.generations = generations;
@@ -77,7 +81,7 @@ final class ChunkAllocator {
         long chunkPages = pools.chunkPages(byteSize);
         if (freeList != null && pools.hasPending(byteSize)) {
             generations.sealIfWaitingAndOld();
-            freeList.help(chunkPages, pools.pendingPilingUp(byteSize));
+            freeList.help(chunkPages, retirementsBehind());
             chunk = pools.retryPooled(byteSize);
             if (chunk != null) {
                 if (pools.recordShortfall(byteSize) && refillPools) {
@@ -135,16 +139,20 @@ final class ChunkAllocator {
     }
 
     /**
-     * Frees pending chunks of the class that serves {@code byteSize} on the calling thread,
-     * buffer generation retirements included, when they pile up (more than half the pool cap
-     * pending): the deferred work is behind, and a buffer allocation served from elsewhere
-     * would let it grow without bound. A read of two counters otherwise.
+     * Retires a queued buffer generation on the calling thread when the worker is behind on
+     * them (two or more queued: one may be running on the worker), so that the chunks waiting
+     * for retirements stay bounded when the worker gets no CPU; a buffer allocation served
+     * from a CPU pool would otherwise never look. A read of a counter otherwise.
      */
-    void helpIfPilingUp(long byteSize) {
-        if (freeList != null && pools.pendingPilingUp(byteSize)) {
-            generations.sealIfWaiting();
+    void helpIfRetirementsBehind(long byteSize) {
+        if (freeList != null && retirementsBehind()) {
             freeList.help(pools.chunkPages(byteSize), true);
         }
+    }
+
+    /** Whether retirements wait for the worker: two or more queued (one may be running). */
+    private boolean retirementsBehind() {
+        return retirementsInFlight.getAsLong() >= 2;
     }
 
     /** Ends the pool-miss event of an allocation served by {@code servedBy}. */

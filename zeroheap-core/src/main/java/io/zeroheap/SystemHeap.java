@@ -131,7 +131,7 @@ public final class SystemHeap implements Heap {
         this.recycler = new ChunkRecycler(pools, generations, freeList, () -> closed,
                 cpuPools == null ? null : this::reuseRetiredChunk);
         this.allocator = new ChunkAllocator(name, pools, generations, freeList, shrinkers, reclaimer,
-                refillPools);
+                refillPools, recycler::retirementsInFlight);
     }
 
     /**
@@ -148,14 +148,7 @@ public final class SystemHeap implements Heap {
      * finds it clean and warm.
      */
     private boolean reuseRetiredChunk(Chunk chunk) {
-        if (!pools.unpend(chunk)) {
-            return false; // purged meanwhile: its pages went back; it is unmapped when freed
-        }
-        if (cpuPools.offerTo(chunk.releaseCpu, chunk)) {
-            return true;
-        }
-        pools.markPending(chunk);
-        return false;
+        return cpuPools.offerTo(chunk.releaseCpu, chunk);
     }
 
     /** The generations' retire action; a method of the heap for the same reason as {@link #freeChunk}. */
@@ -202,7 +195,7 @@ public final class SystemHeap implements Heap {
         requireOpen();
         Chunk chunk = null;
         if (cpuPools != null) {
-            allocator.helpIfPilingUp(byteSize); // buffers' chunks wait for retirements: bound them
+            allocator.helpIfRetirementsBehind(byteSize); // bound what waits for retirements
             chunk = cpuPools.take(byteSize);
         }
         if (chunk == null) {
@@ -263,6 +256,7 @@ public final class SystemHeap implements Heap {
             }
             perPool = cpu.perPool();
         }
+        perPool = withWaitingAsPending(perPool);
         long pageSize = pools.classes().pageSize();
         PoolTotals totals = PoolTotals.of(perPool);
         List<HeapStats.SizeClassStats> classes = new ArrayList<>(perPool.size());
@@ -284,6 +278,33 @@ public final class SystemHeap implements Heap {
                 leaks.level(), leaks.leakedBuffers(), leaks.leakedArenas(), leaks.leakedBytes(),
                 cpu == null ? 0 : cpu.cleanTakes(), cpu == null ? 0 : cpu.dirtyTakes(),
                 cpu == null ? 0 : cpu.offers(), cpu == null ? 0 : cpu.zeroedIdle(), cpu == null ? 0 : cpu.heldBytes());
+    }
+
+    /**
+     * Moves the chunks that wait for their buffer generation to retire, which their pools book
+     * allocated, to pending in a pool snapshot. Their pages are counted from the chunks
+     * themselves (huge ones vary in size).
+     */
+    private List<PagePool.PoolStats> withWaitingAsPending(List<PagePool.PoolStats> perPool) {
+        long[] waiting = new long[perPool.size()];
+        long[] hugePages = new long[1];
+        generations.countWaiting(waiting);
+        generations.countWaitingHugePages(hugePages);
+        List<PagePool.PoolStats> adjusted = new ArrayList<>(perPool.size());
+        long pageSize = pools.classes().pageSize();
+        for (int i = 0; i < perPool.size(); i++) {
+            PagePool.PoolStats p = perPool.get(i);
+            if (waiting[i] == 0) {
+                adjusted.add(p);
+                continue;
+            }
+            boolean huge = p.chunkByteSize() == 0;
+            long pages = huge ? hugePages[0] : waiting[i] * (p.chunkByteSize() / pageSize);
+            adjusted.add(new PagePool.PoolStats(p.chunkByteSize(), p.pooledChunks(), p.allocatedChunks() - waiting[i],
+                    p.pooledPages(), p.allocatedPages() - pages, p.pendingPages() + pages, p.reservedPages(),
+                    p.purgedPages(), p.hits(), p.misses(), p.zeroedFrees(), p.releasedFrees(), p.pressureFrees()));
+        }
+        return adjusted;
     }
 
     /**

@@ -121,7 +121,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--jit-warmup", paramLabel = "DURATION", converter = Durations.Converter.class,
             description = "Per allocator, before any cell: 4 KiB operations through every loop and use mode, so the JIT has "
-                    + "compiled its path and no loop is compiled for one allocator alone. Default: 60ms (--full: 1s).")
+                    + "compiled its path and no loop is compiled for one allocator alone. Default: 400ms (--full: 1s).")
     Duration jitWarmup;
 
     @Option(names = "--report", paramLabel = "FILE",
@@ -234,7 +234,7 @@ public final class BenchCommand implements Callable<Integer> {
         CellBudget budget = new CellBudget(nanos("--warmup", warmup, full ? 300 : 5), measureNanos, maxMeasureNanos, maxBusyNanos,
                 bursts, ops);
         return new BenchPlan(byteSizes.stream().distinct().toList(), kinds, uses.stream().distinct().toList(), regimes,
-                threadCounts.stream().distinct().toList(), budget, nanos("--jit-warmup", jitWarmup, full ? 1000 : 60));
+                threadCounts.stream().distinct().toList(), budget, nanos("--jit-warmup", jitWarmup, full ? 1000 : 400));
     }
 
     /** The regimes of --regime and --gap: sustained first, then one burst regime per distinct gap, in the order given. */

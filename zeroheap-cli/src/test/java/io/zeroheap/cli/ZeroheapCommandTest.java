@@ -117,7 +117,7 @@ class ZeroheapCommandTest {
                 Regime.burst(8, 20_000_000));
         assertThat(plan.threadCounts()).containsExactly(1);
         assertThat(plan.budget()).isEqualTo(new CellBudget(5_000_000, 15_000_000, 420_000_000, 150_000_000, 20, 64));
-        assertThat(plan.jitWarmupNanos()).isEqualTo(60_000_000);
+        assertThat(plan.jitWarmupNanos()).isEqualTo(400_000_000);
         assertThat(plan.cellCount()).as("7 allocators in 3 burst regimes, 6 sustained, 5 sizes, 2 uses").isEqualTo((7 * 3 + 6) * 5 * 2);
     }
 

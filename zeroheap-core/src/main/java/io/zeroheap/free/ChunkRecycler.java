@@ -40,10 +40,11 @@ public final class ChunkRecycler {
     /** Where a retired buffer's chunk goes first; null for none. */
     private final Reuse reuse;
 
-    /** Takes a retired buffer's pending chunk for reuse where it was last used. */
+    /** Takes a retired buffer's chunk for reuse where it was last used. */
     public interface Reuse {
         /**
-         * Takes a pending chunk whose generation retired, freed {@code NORMAL}ly.
+         * Takes a chunk whose generation retired, freed {@code NORMAL}ly; it is booked
+         * allocated by its pool.
          *
          * @return true if taken; false to free it the normal way
          */
@@ -67,12 +68,13 @@ public final class ChunkRecycler {
     }
 
     /**
-     * The last reference of a buffer is gone: books its chunk pending and, if it was the
-     * generation's last live buffer of a sealed generation, retires the generation.
+     * The last reference of a buffer is gone: marks its chunk waiting (lock-free; the buffer
+     * generations count it as pending) and, if it was the last live buffer of a sealed
+     * generation, retires the generation.
      */
     public void release(Chunk chunk, Lease lease) {
         chunk.releaseCpu = io.zeroheap.os.Cpus.current();
-        pools.markPending(chunk);
+        pools.markWaiting(chunk);
         if (lease.release(chunk)) {
             generations.retired(lease.generation());
         }
@@ -135,10 +137,16 @@ public final class ChunkRecycler {
             Chunk next = chunk.nextWaiting;
             chunk.nextWaiting = null;
             try {
+                if (!pools.claimWaiting(chunk)) {
+                    freeChunk(chunk, reason); // purged while it waited: unmapped, never pooled
+                    chunk = next;
+                    continue;
+                }
                 if (reason == FreeReason.NORMAL && reuse != null && !heapClosed.getAsBoolean() && reuse.take(chunk)) {
                     chunk = next;
                     continue;
                 }
+                pools.markPending(chunk);
                 freeChunk(chunk, reason);
             } catch (RuntimeException e) {
                 failure = recordSyncFailure(failure, e);

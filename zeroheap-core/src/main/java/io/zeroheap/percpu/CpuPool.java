@@ -66,6 +66,12 @@ public final class CpuPool extends CpuPoolState {
     private static final int DEMAND = 4;
     private static final int USED = 5;
     private static final int STRIDE = 6;
+    /**
+     * The most chunks of one class a round refills: a burst's worth. A sustained loop that
+     * never lets its CPU idle runs up demand without bound, and refilling all of it would fill
+     * the pool with chunks that are cold again by the time the loop gets to them.
+     */
+    static final int MAX_REFILL_PER_CLASS = 16;
 
     private final int cpu;
     private final int classCount;
@@ -344,10 +350,10 @@ public final class CpuPool extends CpuPoolState {
         long room;
         try {
             for (int index = 0; index < classCount; index++) {
-                wanted[index] = (int) counts[at(index, DEMAND)];
+                wanted[index] = (int) Math.min(MAX_REFILL_PER_CLASS, counts[at(index, DEMAND)]);
                 counts[at(index, DEMAND)] = 0;
             }
-            room = capBytes - heldBytes;
+            room = capBytes / 2 - heldBytes; // refills leave half the cap to what threads free
         } finally {
             unlock();
         }

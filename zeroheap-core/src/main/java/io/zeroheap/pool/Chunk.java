@@ -14,11 +14,14 @@ public final class Chunk extends DeferredFreeList.Item {
 
     /**
      * Where a chunk is; transitions are booked under its pool's lock, except PENDING to
-     * RETURNED (zeroed, handed back lock-free) and PENDING to PURGING, which race by CAS. PURGING and PURGED
-     * are pending chunks whose pages went back to the OS while their addresses stay mapped
-     * (a live scope may still reach them); they are unmapped, never pooled, when freed.
+     * RETURNED (zeroed, handed back lock-free), and ALLOCATED to WAITING (a buffer's last close)
+     * and back (its generation retired), which are CAS without the lock and race WAITING to
+     * PURGING by CAS. WAITING chunks are booked allocated by their pool: the buffer
+     * generations count them as pending. PURGING and PURGED are waiting chunks whose pages went
+     * back to the OS while their addresses stay mapped (a live scope may still reach them); they
+     * are unmapped, never pooled, when freed.
      */
-    enum State { POOLED, ALLOCATED, PENDING, RETURNED, PURGING, PURGED, RELEASED }
+    enum State { POOLED, ALLOCATED, WAITING, PENDING, RETURNED, PURGING, PURGED, RELEASED }
 
     private final long address;
     private final long byteSize;
@@ -72,11 +75,11 @@ public final class Chunk extends DeferredFreeList.Item {
     }
 
     /**
-     * Returns whether this chunk is pending with its memory still held: freed by its user,
-     * neither zeroed, purged nor released yet. A racy read, for estimates and walks.
+     * Returns whether this chunk waits for its buffer generation to retire with its memory
+     * still held (not purged). A racy read, for estimates and walks.
      */
-    public boolean holdsPendingMemory() {
-        return state == State.PENDING;
+    public boolean isWaiting() {
+        return state == State.WAITING;
     }
 
     /** Returns the index of the chunk's size class, or -1 for a huge chunk. */

@@ -217,24 +217,24 @@ public final class PagePool {
     }
 
     /**
-     * Takes a pending chunk back as allocated (a retired buffer's chunk that goes to a CPU
-     * pool, which lends chunks out as allocated), racing a purger for it by CAS.
+     * Marks an allocated chunk as waiting for its buffer generation to retire (its buffer's
+     * last close). One CAS, no lock: the chunk stays booked allocated here.
      *
-     * @return false (nothing changed) if the chunk is not pending: a purger took it
+     * @throws IllegalStateException if the chunk is not allocated (a double free)
      */
-    boolean unpend(Chunk chunk) {
-        lock.lock();
-        try {
-            if (!CHUNK_STATE.compareAndSet(chunk, Chunk.State.PENDING, Chunk.State.ALLOCATED)) {
-                return false;
-            }
-            pendingPages -= chunk.nrPages();
-            allocatedPages += chunk.nrPages();
-            allocatedChunks++;
-            return true;
-        } finally {
-            lock.unlock();
+    void markWaiting(Chunk chunk) {
+        if (!CHUNK_STATE.compareAndSet(chunk, Chunk.State.ALLOCATED, Chunk.State.WAITING)) {
+            throw new IllegalStateException(chunk + ": " + chunk.state + " (expected: ALLOCATED)");
         }
+    }
+
+    /**
+     * Takes a waiting chunk back as allocated, its generation retired, racing a purger for it.
+     *
+     * @return false if a purger took it first (it is PURGING or PURGED)
+     */
+    boolean claimWaiting(Chunk chunk) {
+        return CHUNK_STATE.compareAndSet(chunk, Chunk.State.WAITING, Chunk.State.ALLOCATED);
     }
 
     /**
@@ -337,18 +337,19 @@ public final class PagePool {
     }
 
     /**
-     * Starts purging a pending chunk: books its pages as given back to the OS (they are, once
+     * Starts purging a waiting chunk: books its pages as given back to the OS (they are, once
      * the caller's {@code madvise} returns) and keeps its addresses.
      *
-     * @return false (nothing booked) if the chunk is not pending
+     * @return false (nothing booked) if the chunk is not waiting
      */
     boolean beginPurge(Chunk chunk) {
         lock.lock();
         try {
-            if (!CHUNK_STATE.compareAndSet(chunk, Chunk.State.PENDING, Chunk.State.PURGING)) {
+            if (!CHUNK_STATE.compareAndSet(chunk, Chunk.State.WAITING, Chunk.State.PURGING)) {
                 return false;
             }
-            pendingPages -= chunk.nrPages();
+            allocatedPages -= chunk.nrPages();
+            allocatedChunks--;
             reservedPages -= chunk.nrPages();
             purgedPages += chunk.nrPages();
             return true;
@@ -358,7 +359,7 @@ public final class PagePool {
     }
 
     /**
-     * Undoes {@link #beginPurge} when the pages could not be given back: the chunk is pending
+     * Undoes {@link #beginPurge} when the pages could not be given back: the chunk is waiting
      * again, or, if it was freed meanwhile, released.
      *
      * @return true if the chunk was freed meanwhile and the caller must now unmap it
@@ -372,9 +373,10 @@ public final class PagePool {
                 chunk.state = Chunk.State.RELEASED;
                 return true; // booked released already: pending and reserved were taken off
             }
-            pendingPages += chunk.nrPages();
+            allocatedPages += chunk.nrPages();
+            allocatedChunks++;
             reservedPages += chunk.nrPages();
-            chunk.state = Chunk.State.PENDING;
+            chunk.state = Chunk.State.WAITING;
             return false;
         } finally {
             lock.unlock();

@@ -192,16 +192,6 @@ public final class PoolSet implements Shrinker {
     }
 
     /**
-     * Whether freed chunks of the class that serves {@code byteSize} pile up: more than half of
-     * what its pool may keep is pending. An allocation then frees even heavy pending items
-     * (generation retirements) itself, which bounds memory when the worker cannot keep up.
-     */
-    public boolean pendingPilingUp(long byteSize) {
-        int index = classes.indexOf(byteSize);
-        return index >= 0 && pools[index].pendingPagesEstimate() * 2 > pools[index].capPages();
-    }
-
-    /**
      * Fills each pool back up with fresh, pre-faulted chunks for the allocations that found it
      * short since the last refill (capped by the pool cap, and never above half the budget, so
      * allocations near the budget do not compete with it), so the next burst of the same size
@@ -282,13 +272,22 @@ public final class PoolSet implements Shrinker {
     }
 
     /**
-     * Books a pending chunk allocated again, for a CPU pool to take it (see
-     * {@link PagePool#unpend}).
+     * Marks a buffer's chunk as waiting for its generation to retire (see
+     * {@link PagePool#markWaiting}); it stays booked allocated. Lock-free.
      *
-     * @return false if the chunk is not pending (a purger took it); nothing changed then
+     * @throws IllegalStateException if the chunk is not allocated
      */
-    public boolean unpend(Chunk chunk) {
-        return chunk.pool().unpend(chunk);
+    public void markWaiting(Chunk chunk) {
+        chunk.pool().markWaiting(chunk);
+    }
+
+    /**
+     * Takes a waiting chunk back as allocated once its generation retired.
+     *
+     * @return false if a purger took it (it is unmapped when freed, never pooled)
+     */
+    public boolean claimWaiting(Chunk chunk) {
+        return chunk.pool().claimWaiting(chunk);
     }
 
     /**
@@ -309,12 +308,12 @@ public final class PoolSet implements Shrinker {
     }
 
     /**
-     * Gives the pages of a pending chunk back to the OS while keeping its addresses mapped, for
+     * Gives the pages of a waiting chunk back to the OS while keeping its addresses mapped, for
      * chunks a live scope can still reach (so they cannot be unmapped or reused yet): pinning
      * then costs address space, not memory. The chunk reads zero afterwards and is unmapped
      * when freed.
      *
-     * @return pages given back; 0 if the chunk was not pending or the source cannot purge
+     * @return pages given back; 0 if the chunk was not waiting or the source cannot purge
      */
     public long purge(Chunk chunk) {
         PagePool pool = chunk.pool();

@@ -30,6 +30,8 @@ public final class Generation {
     private volatile boolean sealedHint;
     /** When a retirement last found the scope held by a client; guarded by Generations. */
     long retryAfterNanos;
+    /** Set when a retirement was put off (the scope was held), cleared when retried. */
+    volatile boolean retrying;
     /** When the generation was started (System.nanoTime()). */
     final long startNanos = System.nanoTime();
 
@@ -180,7 +182,7 @@ public final class Generation {
         long pages = 0;
         for (Chunk head : waitingHeads()) {
             for (Chunk chunk = head; chunk != null; chunk = chunk.nextWaiting) {
-                if (chunk.holdsPendingMemory()) {
+                if (chunk.isWaiting()) {
                     pages += chunk.nrPages();
                 }
             }

@@ -25,11 +25,11 @@ public final class Generations {
     /** How long a retirement that found the scope in use waits before it is tried again. */
     private static final long RETRY_NANOS = 10_000_000;
     /** The youngest a generation is sealed by choice (idle, or its soft limits reached). */
-    private static final long MIN_AGE_NANOS = 1_000_000;
+    private static final long MIN_AGE_NANOS = 10_000_000;
     /** A generation lives at least this many times as long as a scope close takes. */
     private static final int CLOSE_COST_FACTOR = 20;
     /** Past this many times its byte limit a lease seals its generation whatever its age. */
-    private static final int HARD_LIMIT_FACTOR = 4;
+    private static final int HARD_LIMIT_FACTOR = 2;
     /** Recent shared-scope close durations, smoothed; updated by retirements, racy by design. */
     private volatile long closeNanosEstimate = 50_000;
 
@@ -112,8 +112,11 @@ public final class Generations {
      * the generation must retire.
      */
     public void retired(Generation generation) {
+        generation.retrying = false;
         retire.accept(generation); // before leaving unretired, so retirementPending() sees it
-        unretired.remove(generation);
+        if (!generation.retrying) { // a retirement run inline may have put it off already
+            unretired.remove(generation);
+        }
     }
 
     /**
@@ -174,6 +177,7 @@ public final class Generations {
      */
     public void retryLater(Generation generation) {
         generation.retryAfterNanos = System.nanoTime() + RETRY_NANOS;
+        generation.retrying = true;
         unretired.add(generation);
         retries.add(generation);
     }
@@ -216,6 +220,37 @@ public final class Generations {
             seal(generation);
         }
         return Set.copyOf(unretired);
+    }
+
+    /**
+     * Adds, per size class, the chunks that wait in unretired generations (their pool books
+     * them allocated) to {@code chunksPerClass}: one entry per class, then one for huge
+     * chunks. A racy walk: exact when no buffer is being closed or retired meanwhile.
+     */
+    public void countWaiting(long[] chunksPerClass) {
+        for (Generation generation : unretired) {
+            for (io.zeroheap.pool.Chunk head : generation.waitingHeads()) {
+                for (io.zeroheap.pool.Chunk chunk = head; chunk != null; chunk = chunk.nextWaiting) {
+                    if (chunk.isWaiting()) {
+                        int index = chunk.classIndex();
+                        chunksPerClass[index < 0 ? chunksPerClass.length - 1 : index]++;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Adds the pages of the huge chunks that wait in unretired generations to {@code pages[0]}. */
+    public void countWaitingHugePages(long[] pages) {
+        for (Generation generation : unretired) {
+            for (io.zeroheap.pool.Chunk head : generation.waitingHeads()) {
+                for (io.zeroheap.pool.Chunk chunk = head; chunk != null; chunk = chunk.nextWaiting) {
+                    if (chunk.isWaiting() && chunk.classIndex() < 0) {
+                        pages[0] += chunk.nrPages();
+                    }
+                }
+            }
+        }
     }
 
     /** Returns the generations not yet retired (a snapshot). */

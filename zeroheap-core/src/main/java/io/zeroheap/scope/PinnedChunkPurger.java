@@ -52,7 +52,7 @@ public final class PinnedChunkPurger implements Shrinker {
         for (Generation generation : generations.unretired()) {
             for (Chunk head : generation.waitingHeads()) {
                 for (Chunk chunk = head; chunk != null && freed < nrToScan; chunk = chunk.nextWaiting) {
-                    if (chunk.holdsPendingMemory()) {
+                    if (chunk.isWaiting()) {
                         freed += pools.purge(chunk);
                     }
                 }

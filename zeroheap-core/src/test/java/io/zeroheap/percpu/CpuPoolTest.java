@@ -182,6 +182,26 @@ class CpuPoolTest {
     }
 
     @Test
+    void aSustainedLoopsDemandShouldRefillNoMoreThanABurstsWorth() {
+        CpuPool pool = new CpuPool(0, classes, classes.count(), 8 << 20, source, null);
+        Chunk reused = freshChunk();
+        pool.offer(reused);
+        for (int i = 0; i < 1000; i++) { // a tight loop: its CPU never idled, demand ran up
+            pool.take(CLASS_4K);
+            pool.offer(reused);
+        }
+        List<Chunk> refills = new ArrayList<>();
+
+        pool.work(index -> {
+            Chunk refill = freshChunk();
+            refills.add(refill);
+            return refill;
+        }, c -> { });
+
+        assertThat(refills).hasSize(CpuPool.MAX_REFILL_PER_CLASS);
+    }
+
+    @Test
     void aChunkTheZeroerFinishesAfterTheFinalDrainShouldGoToTheLateSink() throws Exception {
         CountDownLatch zeroing = new CountDownLatch(1);
         CountDownLatch drained = new CountDownLatch(1);
