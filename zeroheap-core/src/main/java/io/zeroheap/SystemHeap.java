@@ -367,6 +367,8 @@ public final class SystemHeap implements Heap {
                         recycler.freeWaiting(generation.takeWaiting(), FreeReason.UNDER_PRESSURE);
                     } catch (RuntimeException e) { // counted by freeWaiting; go on closing
                         LOG.log(System.Logger.Level.WARNING, () -> "heap '" + name + "': a free failed", e);
+                    } finally {
+                        generations.finished(generation);
                     }
                 } else {
                     LOG.log(System.Logger.Level.WARNING, () -> "heap '" + name + "': a buffer generation is in"
@@ -506,7 +508,7 @@ public final class SystemHeap implements Heap {
      * Builds a {@link SystemHeap}. Not thread-safe. Worst-case memory: the heap never holds more
      * than {@link #maxBytes} from the OS; within that, each size class pools at most
      * {@link #poolCapBytes} (plus one chunk per freer running at once), each CPU's pool at most
-     * {@link #cpuPoolBytes}, and a generation of buffers can pin about four times
+     * {@link #cpuPoolBytes}, and a generation of buffers can pin about twice
      * {@link #generationMaxBytes} per CPU of freed chunks while one of its buffers stays open.
      */
     public static final class Builder {
@@ -689,8 +691,8 @@ public final class SystemHeap implements Heap {
         /**
          * Sets how many bytes of buffers allocated on one CPU share a scope generation before it
          * is sealed (default 8 MiB), under the same age rule as {@link #generationMaxBuffers};
-         * past four times this it is sealed whatever its age. One long-lived buffer can pin its
-         * generation's freed chunks until it is closed: worst case four times this per CPU that
+         * past twice this it is sealed whatever its age. One long-lived buffer can pin its
+         * generation's freed chunks until it is closed: worst case twice this per CPU that
          * allocated buffers, plus the buffer that crossed the limit (which may be large); under
          * pressure the pinned pages are purged, so it then costs address space, not memory.
          *

@@ -100,7 +100,11 @@ public final class ChunkRecycler {
             boolean closed = generation.tryCloseScope();
             generations.recordClose(System.nanoTime() - start);
             if (closed) {
-                freeWaiting(generation.takeWaiting(), reason);
+                try {
+                    freeWaiting(generation.takeWaiting(), reason);
+                } finally {
+                    generations.finished(generation);
+                }
             } else {
                 scopeCloseRetries.incrementAndGet();
                 generations.retryLater(generation); // a stale segment is in a downcall: later

@@ -32,8 +32,6 @@ import java.util.function.IntConsumer;
  */
 public final class CpuPools implements Shrinker {
 
-    /** After a shrink, idle zeroers refill no pool for this long: the memory was wanted back. */
-    private static final long REFILL_HOLDOFF_NANOS = 1_000_000_000L;
     /** How long a shrink or drain waits for an idle zeroer to hand back what it holds. */
     private static final long ZEROER_WAIT_NANOS = 1_000_000_000L;
 
@@ -66,8 +64,6 @@ public final class CpuPools implements Shrinker {
     private final IntConsumer onIdle;
     private final AtomicReferenceArray<CpuPool> pools;
     private final AtomicLong releasedLate = new AtomicLong();
-    /** Refills are refused until this System.nanoTime(): pressure, or a shrink, went before. */
-    private volatile long refillsBlockedUntilNanos = System.nanoTime();
     private volatile boolean closed;
 
     /**
@@ -261,7 +257,6 @@ public final class CpuPools implements Shrinker {
     @Override
     public long scan(long nrToScan) {
         Checks.requireNonNegative(nrToScan, "nrToScan");
-        refillsBlockedUntilNanos = System.nanoTime() + REFILL_HOLDOFF_NANOS;
         long freedBytes = 0;
         for (int i = 0; i < pools.length() && freedBytes / classes.pageSize() < nrToScan; i++) {
             CpuPool pool = pools.get(i);
@@ -326,7 +321,7 @@ public final class CpuPools implements Shrinker {
 
     /** A refill for an idle zeroer: a chunk of class {@code index} from the shared pools, or null. */
     Chunk takeForRefill(int index) {
-        if (closed || System.nanoTime() - refillsBlockedUntilNanos < 0) {
+        if (closed) {
             return null;
         }
         return sink.takeForRefill(classes.byteSize(index));

@@ -30,8 +30,6 @@ public final class Generation {
     private volatile boolean sealedHint;
     /** When a retirement last found the scope held by a client; guarded by Generations. */
     long retryAfterNanos;
-    /** Set when a retirement was put off (the scope was held), cleared when retried. */
-    volatile boolean retrying;
     /** When the generation was started (System.nanoTime()). */
     final long startNanos = System.nanoTime();
 

@@ -112,16 +112,20 @@ public final class Generations {
      * the generation must retire.
      */
     public void retired(Generation generation) {
-        generation.retrying = false;
-        retire.accept(generation); // before leaving unretired, so retirementPending() sees it
-        if (!generation.retrying) { // a retirement run inline may have put it off already
-            unretired.remove(generation);
-        }
+        retire.accept(generation); // it stays among the unretired until finished()
     }
 
     /**
-     * Returns whether a generation is sealed with no live buffer but its retirement has not
-     * been handed over yet (another thread is about to), not counting those waiting to retry.
+     * Called once a generation's scope is closed and its chunks are handed on: it leaves the
+     * unretired (until then its waiting chunks count as pending, and may be purged).
+     */
+    public void finished(Generation generation) {
+        unretired.remove(generation);
+    }
+
+    /**
+     * Returns whether a generation is sealed with no live buffer but not finished retiring
+     * (handed over, about to be, or running), not counting those waiting to retry.
      */
     public boolean retirementPending() {
         for (Generation generation : unretired) {
@@ -177,8 +181,6 @@ public final class Generations {
      */
     public void retryLater(Generation generation) {
         generation.retryAfterNanos = System.nanoTime() + RETRY_NANOS;
-        generation.retrying = true;
-        unretired.add(generation);
         retries.add(generation);
     }
 

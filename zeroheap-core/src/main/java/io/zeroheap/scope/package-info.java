@@ -14,7 +14,7 @@
  * <p>When a generation is sealed: when its lease on one CPU passes
  * {@code generationMaxBuffers} or {@code generationMaxBytes} and the generation has lived
  * {@link io.zeroheap.scope.Generations#minAgeNanos()} (1 ms, or twenty times what recent
- * closes took); at once past four times the byte limit; when the CPU its closed buffers were
+ * closes took); at once past twice the byte limit; when the CPU its closed buffers were
  * allocated on idles (its idle zeroer asks), or the deferred-free worker idles, and it has
  * lived that long; and whenever a drain, a reclaim or an allocation that finds freed chunks
  * piling up needs its memory. The sealed generation retires when its last buffer closes: the
@@ -22,7 +22,7 @@
  * to the pool of the CPU each buffer was last closed on, to be zeroed there.
  *
  * <p>Worst case: one long-lived buffer pins the chunks of every other buffer of its
- * generation (at most four times {@code generationMaxBytes} per CPU plus one buffer) until it
+ * generation (at most twice {@code generationMaxBytes} per CPU plus one buffer) until it
  * is closed; under pressure the {@link io.zeroheap.scope.PinnedChunkPurger} gives those pages
  * back with {@code MADV_DONTNEED}, so pinning then costs address space, not memory.
  */
