@@ -169,14 +169,15 @@ public final class SystemHeap implements Heap {
     }
 
     /**
-     * What an idle zeroer does for this heap when its CPU idles: seal the current buffer
-     * generation if buffers closed on that CPU wait in it, so they are recycled during the
-     * idle spell (a CPU that stays busy does not seal: a sustained loop's generations fill up
-     * instead, and their shared-scope closes stay rare).
+     * What an idle zeroer does for this heap when its CPU idles: if closed buffers wait in the
+     * current generation, ask the worker to seal it, so they are recycled during the idle spell
+     * (a CPU that stays busy does not ask: a sustained loop's generations fill up instead, and
+     * their shared-scope closes stay rare). The worker seals, not the zeroer: sealing takes
+     * locks, and an idle-priority thread preempted while holding one would stall the others.
      */
     private void onCpuIdle(int cpu) {
-        if (!closed) {
-            generations.sealIfWaitingOn(cpu);
+        if (!closed && generations.hasOldWaiting()) {
+            freeList.requestIdleAction();
         }
     }
 
@@ -500,7 +501,11 @@ public final class SystemHeap implements Heap {
             if (closed || reclaimer.underPressure()) {
                 return null;
             }
-            return pools.takeForTransfer(byteSize);
+            Chunk chunk = pools.tryTakeForTransfer(byteSize);
+            if (chunk == null && refillPools) {
+                freeList.requestIdleAction(); // the worker maps the shortfall; the next round takes it
+            }
+            return chunk;
         }
     }
 
@@ -512,6 +517,9 @@ public final class SystemHeap implements Heap {
      * {@link #generationMaxBytes} per CPU of freed chunks while one of its buffers stays open.
      */
     public static final class Builder {
+        /** The most bytes {@link #cpuPoolBytes} accepts. */
+        public static final long MAX_CPU_POOL_BYTES = 1L << 30;
+
         private String name = "system";
         private long pageSize;
         private long maxBytes = Long.MAX_VALUE;
@@ -736,10 +744,16 @@ public final class SystemHeap implements Heap {
          * Sets the most bytes each CPU's pool holds, clean and dirty (default: eight times one
          * core's share of the level-2 cache, between 2 and 32 MiB; 8 MiB where unknown).
          *
-         * @throws IllegalArgumentException if not positive
+         * @throws IllegalArgumentException if not positive or above {@value #MAX_CPU_POOL_BYTES}
+         *                                  (1 GiB: each CPU pool keeps a slot per chunk that fits)
          */
         public Builder cpuPoolBytes(long cpuPoolBytes) {
-            this.cpuPoolBytes = Checks.requirePositive(cpuPoolBytes, "cpuPoolBytes");
+            Checks.requirePositive(cpuPoolBytes, "cpuPoolBytes");
+            if (cpuPoolBytes > MAX_CPU_POOL_BYTES) {
+                throw new IllegalArgumentException("cpuPoolBytes: " + cpuPoolBytes + " (expected: at most "
+                        + MAX_CPU_POOL_BYTES + ", 1 GiB)");
+            }
+            this.cpuPoolBytes = cpuPoolBytes;
             return this;
         }
 

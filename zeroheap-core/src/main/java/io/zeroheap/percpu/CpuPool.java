@@ -72,6 +72,8 @@ public final class CpuPool extends CpuPoolState {
      * the pool with chunks that are cold again by the time the loop gets to them.
      */
     static final int MAX_REFILL_PER_CLASS = 16;
+    /** The most bytes the idle zeroer zeroes in one downcall. */
+    static final long ZERO_SLICE_BYTES = 256 * 1024;
 
     private final int cpu;
     private final int classCount;
@@ -126,10 +128,13 @@ public final class CpuPool extends CpuPoolState {
      * most recently freed dirty one, zeroed here while it is still warm in this CPU's cache.
      * Never waits.
      *
+     * @param ifZeroingFails gets the chunk, dirty, if zeroing it here fails (then the failure
+     *                       is thrown)
      * @return the chunk, or null if the pool has none of the class or another thread holds
      *         the lock
+     * @throws RuntimeException if zeroing a dirty chunk failed
      */
-    Chunk take(int index) {
+    Chunk take(int index, Consumer<Chunk> ifZeroingFails) {
         if (!tryLock()) {
             return null;
         }
@@ -161,7 +166,12 @@ public final class CpuPool extends CpuPoolState {
         }
         if (dirty) {
             announceWork(); // the demand
-            source.zero(chunk.address(), chunk.byteSize());
+            try {
+                source.zero(chunk.address(), chunk.byteSize());
+            } catch (RuntimeException e) {
+                ifZeroingFails.accept(chunk);
+                throw e;
+            }
         }
         return chunk;
     }
@@ -256,14 +266,14 @@ public final class CpuPool extends CpuPoolState {
                 }
                 for (int i = 0; i < n; i++) {
                     try {
-                        source.zero(held[i].address(), held[i].byteSize());
+                        zeroInSlices(held[i]);
                         zeroed++;
                     } catch (RuntimeException e) {
                         failure = firstOf(failure, e);
                         held[i].dirty = true; // put back dirty
                     }
                 }
-                putBack(held, n, lateSink, false, true);
+                putBack(held, n, lateSink, false, zeroerEpoch);
             }
             if (failure == null) {
                 zeroed += refill(refill, lateSink);
@@ -287,6 +297,7 @@ public final class CpuPool extends CpuPoolState {
             return -1;
         }
         try {
+            zeroerEpoch = shrinks;
             int n = 0;
             Chunk chunk;
             while (n < into.length && (chunk = popDirtyLocked(index)) != null) { // newest first
@@ -304,10 +315,12 @@ public final class CpuPool extends CpuPoolState {
     /**
      * Puts chunks the zeroer held back: clean ones on their clean stack, those marked
      * {@link Chunk#dirty} (their zeroing failed) back on the dirty stack; refills (marked
-     * {@link Chunk#adopted}) start being counted. Through the zeroed stack if the lock is
-     * taken; to {@code lateSink} if the pool closed meanwhile.
+     * {@link Chunk#adopted}) fill the room reserved for them. Through the zeroed stack if the
+     * lock is taken. To {@code lateSink} if the pool closed, or was shrunk, since the zeroer
+     * took them ({@code epoch}, the shrink count then): a shrink does not wait for the zeroer,
+     * it has the zeroer give back what it held.
      */
-    private void putBack(Chunk[] held, int n, Consumer<Chunk> lateSink, boolean adopted, boolean byZeroer) {
+    private void putBack(Chunk[] held, int n, Consumer<Chunk> lateSink, boolean adopted, long epoch) {
         if (n == 0) {
             return;
         }
@@ -315,20 +328,26 @@ public final class CpuPool extends CpuPoolState {
             held[i].adopted = adopted;
         }
         if (tryLock()) {
+            boolean giveBack = closed || shrinks != epoch;
             try {
-                if (!closed) {
-                    for (int i = 0; i < n; i++) {
-                        placeLocked(held[i], byZeroer);
+                for (int i = 0; i < n; i++) {
+                    if (giveBack) {
+                        uncountLocked(held[i]);
+                    } else {
+                        placeLocked(held[i], true);
                         held[i] = null;
                     }
-                    return;
                 }
             } finally {
                 unlock();
             }
-            for (int i = 0; i < n; i++) { // closed: the final drain did not see these
-                lateSink.accept(held[i]);
-                held[i] = null;
+            if (giveBack) {
+                for (int i = 0; i < n; i++) { // outside the lock: the sink unmaps
+                    held[i].dirty = false;
+                    held[i].adopted = false;
+                    lateSink.accept(held[i]);
+                    held[i] = null;
+                }
             }
             return;
         }
@@ -341,38 +360,89 @@ public final class CpuPool extends CpuPoolState {
         }
     }
 
-    /** Refills classes by their demand; returns chunks added. */
+    /** Books out a chunk the zeroer held that leaves the pool; caller holds the lock. */
+    private void uncountLocked(Chunk chunk) {
+        heldBytes -= classBytes[chunk.classIndex()]; // a refill's reservation, or the chunk
+        if (!chunk.adopted) {
+            counts[at(chunk.classIndex(), DIRTY)]--;
+        }
+    }
+
+    /**
+     * Refills classes by their demand; returns chunks added. The room is reserved under the
+     * lock before the chunks are taken (so offers meanwhile cannot overfill the pool), and
+     * what was not used is given back after.
+     */
     private int refill(Refill refill, Consumer<Chunk> lateSink) {
         int[] wanted = new int[classCount];
         if (!tryLock()) {
             return 0;
         }
-        long room;
+        long reserved = 0;
+        long epoch;
         try {
+            long room = capBytes / 2 - heldBytes; // refills leave half the cap to what threads free
             for (int index = 0; index < classCount; index++) {
-                wanted[index] = (int) Math.min(MAX_REFILL_PER_CLASS, counts[at(index, DEMAND)]);
+                long want = Math.min(MAX_REFILL_PER_CLASS, counts[at(index, DEMAND)]);
                 counts[at(index, DEMAND)] = 0;
+                want = Math.min(want, Math.max(0, room / classBytes[index]));
+                wanted[index] = (int) want;
+                room -= want * classBytes[index];
+                reserved += want * classBytes[index];
             }
-            room = capBytes / 2 - heldBytes; // refills leave half the cap to what threads free
+            heldBytes += reserved;
+            epoch = shrinks;
         } finally {
             unlock();
         }
+        if (reserved == 0) {
+            return 0;
+        }
         int added = 0;
+        long unused = reserved;
         Chunk[] held = new Chunk[1];
-        for (int index = 0; index < classCount && room >= classBytes[index]; index++) {
-            for (int w = wanted[index]; w > 0 && room >= classBytes[index]; w--) {
-                Chunk chunk = refill.take(index);
-                if (chunk == null) {
-                    return added;
+        try {
+            for (int index = 0; index < classCount; index++) {
+                for (int w = wanted[index]; w > 0; w--) {
+                    Chunk chunk = refill.take(index);
+                    if (chunk == null) {
+                        return added;
+                    }
+                    unused -= classBytes[index];
+                    try {
+                        zeroInSlices(chunk); // it reads zero: this warms it here
+                    } catch (RuntimeException e) {
+                        chunk.dirty = true; // kept dirty: a take or a later round zeroes it
+                    }
+                    held[0] = chunk;
+                    putBack(held, 1, lateSink, true, epoch);
+                    added++;
                 }
-                room -= classBytes[index];
-                source.zero(chunk.address(), chunk.byteSize()); // it reads zero: this warms it here
-                held[0] = chunk;
-                putBack(held, 1, lateSink, true, true);
-                added++;
+            }
+            return added;
+        } finally {
+            if (unused > 0) {
+                lock();
+                try {
+                    heldBytes -= unused;
+                } finally {
+                    unlock();
+                }
             }
         }
-        return added;
+    }
+
+    /**
+     * Zeroes a chunk in slices of {@value #ZERO_SLICE_BYTES} bytes: a zeroing downcall cannot
+     * be stopped at a safepoint, and the idle-priority zeroer may be preempted inside one, so
+     * each stays short.
+     */
+    private void zeroInSlices(Chunk chunk) {
+        long address = chunk.address();
+        long size = chunk.byteSize();
+        for (long offset = 0; offset < size; offset += ZERO_SLICE_BYTES) {
+            source.zero(address + offset, Math.min(ZERO_SLICE_BYTES, size - offset));
+        }
     }
 
     /**
@@ -382,9 +452,8 @@ public final class CpuPool extends CpuPoolState {
      */
     private void placeLocked(Chunk chunk, boolean byZeroer) {
         int index = chunk.classIndex();
-        if (chunk.adopted) { // a refill: counted from now on
+        if (chunk.adopted) { // a refill: its bytes were reserved; counted from now on
             chunk.adopted = false;
-            heldBytes += classBytes[index];
             counts[at(index, DIRTY)]++;
         }
         if (chunk.dirty) { // its zeroing failed: dirty again, still counted so
@@ -490,6 +559,9 @@ public final class CpuPool extends CpuPoolState {
         try {
             if (close) {
                 closed = true;
+            }
+            if (!unusedOnly) {
+                shrinks++; // what the zeroer holds now is given back when it is done
             }
             moveZeroedLocked();
             for (int index = 0; index < classCount; index++) {
@@ -601,6 +673,7 @@ public final class CpuPool extends CpuPoolState {
     }
 
     private void pushCleanLocked(int index, Chunk chunk) {
+        requireRoomLocked(index);
         slots[base[index] + (int) counts[at(index, CLEAN)]] = chunk;
     }
 
@@ -617,9 +690,18 @@ public final class CpuPool extends CpuPoolState {
     }
 
     private void pushDirtyLocked(int index, Chunk chunk) {
+        requireRoomLocked(index);
         int n = (int) counts[at(index, DIRTY_ON_STACK)] + 1;
         slots[base[index + 1] - n] = chunk;
         counts[at(index, DIRTY_ON_STACK)] = n;
+    }
+
+    /** The pool never holds more than its cap, so a class's two stacks never meet; checked. */
+    private void requireRoomLocked(int index) {
+        if (counts[at(index, CLEAN)] + counts[at(index, DIRTY_ON_STACK)] >= base[index + 1] - base[index]) {
+            throw new IllegalStateException(this + ": class " + index + " has no free slot (held bytes "
+                    + heldBytes + ", cap " + capBytes + ")");
+        }
     }
 
     private void pushZeroed(Chunk chunk) {
@@ -701,6 +783,10 @@ abstract class CpuPoolFields extends CpuPoolPad {
     long zeroedOnTake;
     long zeroedIdle;
     long offers;
+    /** How many shrinks and closes emptied the pool; the zeroer compares it with its own. */
+    long shrinks;
+    /** {@code shrinks} when the zeroer last took dirty chunks; the zeroer's own. */
+    long zeroerEpoch;
 }
 
 /** Padding after the hot fields. */

@@ -32,7 +32,7 @@ import java.util.function.IntConsumer;
  */
 public final class CpuPools implements Shrinker {
 
-    /** How long a shrink or drain waits for an idle zeroer to hand back what it holds. */
+    /** How long a drain waits for an idle zeroer to hand back what it holds. */
     private static final long ZEROER_WAIT_NANOS = 1_000_000_000L;
 
     /** Where chunks that leave the CPU pools go: the heap's shared path. */
@@ -48,9 +48,11 @@ public final class CpuPools implements Shrinker {
         void release(Chunk chunk);
 
         /**
-         * Returns a zeroed chunk of {@code byteSize} bytes from the shared pools (or fresh
-         * memory) for an idle zeroer to refill a CPU pool with, or null if the heap should not
-         * grow now (pressure, the budget, a closed heap).
+         * Returns a zeroed chunk of {@code byteSize} bytes from the shared pools for an idle
+         * zeroer to refill a CPU pool with, or null if none is pooled or its pool's lock is
+         * taken (then the shortfall is recorded for the heap's worker to map more), or the heap
+         * should not grow now (pressure, a closed heap). Never blocks: an idle-priority thread
+         * calls it, and must not hold up others by holding a lock when it is preempted.
          */
         Chunk takeForRefill(long byteSize);
     }
@@ -105,13 +107,15 @@ public final class CpuPools implements Shrinker {
      *
      * @return the chunk, or null if the size is not kept here, the pool has none of its class,
      *         or another thread holds the pool's lock
+     * @throws RuntimeException if zeroing a dirty chunk failed (the chunk went to the shared
+     *                          path, dirty, to be zeroed there)
      */
     public Chunk take(long byteSize) {
         int index = classes.indexOf(byteSize);
         if (index < 0 || index >= classCount) {
             return null;
         }
-        return current().take(index);
+        return current().take(index, sink::returnDirty);
     }
 
     /**
@@ -249,7 +253,8 @@ public final class CpuPools implements Shrinker {
 
     /**
      * Gives back to the OS what the CPU pools hold, pool by pool, until {@code nrToScan}
-     * pages were given back or all are empty.
+     * pages were given back or all are empty. Never waits for an idle zeroer (a shrink may run
+     * on an allocating thread): what a zeroer holds now it gives back itself when it is done.
      *
      * @return pages given back
      * @throws IllegalArgumentException if {@code nrToScan < 0}
@@ -262,10 +267,6 @@ public final class CpuPools implements Shrinker {
             CpuPool pool = pools.get(i);
             if (pool != null) {
                 freedBytes += pool.drainTo(sink::release, false);
-                if (freedBytes / classes.pageSize() < nrToScan && !pool.awaitZeroerIdle(ZEROER_WAIT_NANOS)) {
-                    continue; // its zeroer is starved: what it holds comes back later
-                }
-                freedBytes += pool.drainTo(sink::release, false); // what the zeroer held meanwhile
             }
         }
         return freedBytes / classes.pageSize();
@@ -327,7 +328,7 @@ public final class CpuPools implements Shrinker {
         return sink.takeForRefill(classes.byteSize(index));
     }
 
-    /** A chunk an idle zeroer finished after its pool was closed: give it back. */
+    /** A chunk an idle zeroer finished after its pool was closed or shrunk: give it back. */
     void releaseLate(Chunk chunk) {
         releasedLate.incrementAndGet();
         sink.release(chunk);
@@ -412,7 +413,7 @@ public final class CpuPools implements Shrinker {
      * @param zeroedIdle   chunks the idle zeroers zeroed
      * @param offers       freed chunks the CPU pools took
      * @param heldBytes    bytes the CPU pools hold
-     * @param releasedLate chunks an idle zeroer finished after their pool had closed
+     * @param releasedLate chunks an idle zeroer finished after their pool had closed or shrunk
      */
     public record Snapshot(List<PagePool.PoolStats> perPool, long cleanTakes, long dirtyTakes, long zeroedIdle,
                            long offers, long heldBytes, long releasedLate) {

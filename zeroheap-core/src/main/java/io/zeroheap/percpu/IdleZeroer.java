@@ -63,6 +63,8 @@ public final class IdleZeroer {
     private final List<Zeroing> pools = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean parked;
+    /** Set by {@link #wake()}, cleared by the zeroer at the start of each round. */
+    private volatile boolean woken;
     private final AtomicLong zeroedChunks = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong interrupts = new AtomicLong();
@@ -84,11 +86,18 @@ public final class IdleZeroer {
         if (unavailable || !NativeThreads.isSupported() || cpu < 0) {
             return null;
         }
-        IdleZeroer zeroer = BY_CPU.computeIfAbsent(cpu, c -> {
-            IdleZeroer created = new IdleZeroer(c);
-            created.thread.start();
-            return created;
-        });
+        IdleZeroer zeroer;
+        try {
+            zeroer = BY_CPU.computeIfAbsent(cpu, c -> {
+                IdleZeroer created = new IdleZeroer(c);
+                created.thread.start();
+                return created;
+            });
+        } catch (OutOfMemoryError | RuntimeException e) { // no thread: the taking thread zeroes
+            LOG.log(System.Logger.Level.WARNING, () -> "idle zeroer " + cpu + ": cannot start its thread; "
+                    + "pools on the CPU zero on the taking thread", e);
+            return null;
+        }
         return unavailable ? null : zeroer;
     }
 
@@ -108,6 +117,9 @@ public final class IdleZeroer {
      * volatile read otherwise). Lock-free.
      */
     void wake() {
+        if (!woken) {
+            woken = true; // read by the zeroer before it parks: a wake-up just before is not lost
+        }
         if (parked && PARKED.compareAndSet(this, true, false)) {
             LockSupport.unpark(thread);
         }
@@ -144,7 +156,7 @@ public final class IdleZeroer {
                 LockSupport.parkNanos(this, TICK_NANOS);
             } else {
                 parked = true;
-                if (anyDirty()) { // a push before the flag was set
+                if (woken || anyDirty()) { // a wake-up or a push before the flag was set
                     parked = false;
                     continue;
                 }
@@ -160,6 +172,7 @@ public final class IdleZeroer {
 
     /** Zeroes every registered pool's dirty chunks once; true if there were any. */
     private boolean round() {
+        woken = false; // before looking: a wake-up after this sets it again
         boolean worked = false;
         for (Zeroing zeroing : pools) {
             if (!zeroing.pool().hasWork()) {
@@ -169,7 +182,7 @@ public final class IdleZeroer {
                 int n = zeroing.pool().work(zeroing.owner()::takeForRefill, zeroing.owner()::releaseLate);
                 zeroedChunks.addAndGet(n);
                 worked |= n > 0;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) { // an Error too: the thread serves every heap on the CPU
                 failures.incrementAndGet();
                 LOG.log(System.Logger.Level.WARNING, () -> "idle zeroer " + cpu + ": zeroing failed; counted", e);
             }
@@ -177,7 +190,7 @@ public final class IdleZeroer {
         for (Zeroing zeroing : pools) {
             try {
                 zeroing.owner().idle(cpu);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 failures.incrementAndGet();
                 LOG.log(System.Logger.Level.WARNING, () -> "idle zeroer " + cpu + ": an idle action failed; counted", e);
             }

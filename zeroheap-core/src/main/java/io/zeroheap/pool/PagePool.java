@@ -3,6 +3,7 @@ package io.zeroheap.pool;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -41,6 +42,8 @@ public final class PagePool {
     }
 
     private final ReentrantLock lock = new ReentrantLock();
+    /** Refills of other pools that found this one empty; counted without the lock. */
+    private final AtomicLong transferShortfall = new AtomicLong();
     private final ReturnStack returned = new ReturnStack();
     private final long chunkByteSize;
     private final int classIndex;
@@ -106,28 +109,55 @@ public final class PagePool {
     Chunk pop(boolean countMiss, boolean countHit) {
         lock.lock();
         try {
-            if (pooledChunks == 0 && takeReturnedLocked() == 0) {
-                if (countMiss) {
-                    misses++;
-                }
-                return null;
-            }
-            Chunk chunk = stack[--pooledChunks];
-            stack[pooledChunks] = null;
-            if (pooledChunks < lowWaterChunks) {
-                lowWaterChunks = pooledChunks;
-            }
-            pooledPages -= chunk.nrPages();
-            allocatedPages += chunk.nrPages();
-            allocatedChunks++;
-            chunk.state = Chunk.State.ALLOCATED;
-            if (countHit) {
-                hits++;
-            }
-            return chunk;
+            return popLocked(countMiss, countHit);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Pops a zeroed chunk to move it to another pool, booked allocated but counted neither as
+     * a hit nor a miss, if one is pooled and the lock is free at once; else null. Never blocks.
+     */
+    Chunk tryPopForTransfer() {
+        if (!lock.tryLock()) {
+            return null;
+        }
+        try {
+            return popLocked(false, false);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Books a refill that found no chunk here ({@link #tryPopForTransfer}); {@link #takeDemand}
+     * asks for it. Lock-free.
+     */
+    void countTransferShortfall() {
+        transferShortfall.incrementAndGet();
+    }
+
+    private Chunk popLocked(boolean countMiss, boolean countHit) {
+        if (pooledChunks == 0 && takeReturnedLocked() == 0) {
+            if (countMiss) {
+                misses++;
+            }
+            return null;
+        }
+        Chunk chunk = stack[--pooledChunks];
+        stack[pooledChunks] = null;
+        if (pooledChunks < lowWaterChunks) {
+            lowWaterChunks = pooledChunks;
+        }
+        pooledPages -= chunk.nrPages();
+        allocatedPages += chunk.nrPages();
+        allocatedChunks++;
+        chunk.state = Chunk.State.ALLOCATED;
+        if (countHit) {
+            hits++;
+        }
+        return chunk;
     }
 
     /**
@@ -183,7 +213,7 @@ public final class PagePool {
     long takeDemand() {
         lock.lock();
         try {
-            long demand = demandSinceRefill;
+            long demand = demandSinceRefill + transferShortfall.getAndSet(0);
             demandSinceRefill = 0;
             if (demand == 0 || chunkByteSize == 0) {
                 return 0;
@@ -323,6 +353,13 @@ public final class PagePool {
                     purgedPages -= chunk.nrPages();
                     chunk.state = Chunk.State.RELEASED;
                     return Release.UNMAP_PURGED;
+                }
+                case WAITING -> { // a purge gave it back to its generation: still booked allocated
+                    allocatedPages -= chunk.nrPages();
+                    allocatedChunks--;
+                    reservedPages -= chunk.nrPages();
+                    chunk.state = Chunk.State.RELEASED;
+                    return Release.UNMAP;
                 }
                 default -> {
                     pendingPages -= chunk.nrPages();

@@ -138,29 +138,21 @@ public final class PoolSet implements Shrinker {
 
     /**
      * Takes a pooled chunk for {@code byteSize} bytes to move it to another pool (a CPU pool's
-     * refill), booked allocated but counted neither as a hit nor a miss; else, while the heap
-     * holds under half its budget, maps a fresh one. Returns null when neither is possible or
-     * the OS refuses.
+     * refill), booked allocated but counted neither as a hit nor a miss, if one is pooled and
+     * the pool's lock is free. Otherwise records the shortfall, for the next {@link #refill}
+     * to map, and returns null. Never blocks and never maps: an idle-priority thread calls it.
      */
-    public Chunk takeForTransfer(long byteSize) {
+    public Chunk tryTakeForTransfer(long byteSize) {
         int index = classes.indexOf(byteSize);
         if (index < 0) {
             return null;
         }
-        Chunk chunk = pools[index].pop(false, false);
-        if (chunk != null || heldBytes.get() + pools[index].chunkByteSize() > maxBytes / 2) {
-            return chunk;
+        Chunk chunk = pools[index].tryPopForTransfer();
+        if (chunk == null) {
+            pools[index].countTransferShortfall();
+            shortSinceRefill = true;
         }
-        try {
-            Chunk[] one = mapSlab(pools[index], 1);
-            if (one == null) {
-                return null;
-            }
-            pools[index].addFresh(one[0], one, 1, 1);
-            return one[0];
-        } catch (MemoryRefusedException e) {
-            return null;
-        }
+        return chunk;
     }
 
     /** Returns the bytes of the chunk that serves {@code byteSize}. */

@@ -110,12 +110,6 @@ public final class Generation {
         return false;
     }
 
-    /** Returns whether freed chunks of buffers allocated on CPU slot {@code slot} wait. */
-    boolean hasWaitingOn(int slot) {
-        Lease lease = leases.get(slot);
-        return lease != null && lease.firstWaiting() != null;
-    }
-
     /**
      * Ends the scope of every segment of this generation (a shared close: a handshake with
      * every thread). Call it after {@link Lease#release} or {@link #seal} said the generation

@@ -162,15 +162,12 @@ public final class Generations {
     }
 
     /**
-     * Seals the current generation if buffers closed on CPU {@code cpu} wait in it; an idle
-     * zeroer calls this when that CPU idles.
+     * Returns whether closed buffers wait in the current generation and it is old enough to be
+     * sealed by choice ({@link #sealIfWaitingAndOld()} would seal it). Lock-free; any thread.
      */
-    public void sealIfWaitingOn(int cpu) {
+    public boolean hasOldWaiting() {
         Generation generation = current;
-        if (generation != null && cpu >= 0 && cpu < slots && generation.hasWaitingOn(cpu)
-                && isOldEnough(generation)) {
-            seal(generation);
-        }
+        return generation != null && generation.hasWaiting() && isOldEnough(generation);
     }
 
     /**

@@ -76,13 +76,13 @@ class CpuPoolTest {
         assertThat(pool.offer(older)).isTrue();
         assertThat(pool.offer(newer)).isTrue();
 
-        Chunk chunk = pool.take(CLASS_4K);
+        Chunk chunk = take(pool);
 
         assertThat(chunk).as("the most recently freed, the warmest").isSameAs(newer);
         assertThat(readsZero(chunk)).as("zeroed by the taking thread").isTrue();
-        assertThat(pool.take(CLASS_4K)).isSameAs(older);
+        assertThat(take(pool)).isSameAs(older);
         assertThat(readsZero(older)).isTrue();
-        assertThat(pool.take(CLASS_4K)).as("empty").isNull();
+        assertThat(take(pool)).as("empty").isNull();
         long[] totals = snapshot(pool)[2];
         assertThat(totals[1]).as("dirty takes").isEqualTo(2);
         assertThat(totals[0]).as("clean takes").isZero();
@@ -104,7 +104,7 @@ class CpuPoolTest {
 
         assertThat(zeroed).isEqualTo(3);
         // The zeroer takes the dirty stack newest first (c, b, a): a is zeroed last, the warmest.
-        List<Chunk> order = List.of(pool.take(CLASS_4K), pool.take(CLASS_4K), pool.take(CLASS_4K));
+        List<Chunk> order = List.of(take(pool), take(pool), take(pool));
         assertThat(order).containsExactly(a, b, c);
         for (Chunk chunk : order) {
             assertThat(readsZero(chunk)).as("zeroed by the zeroer").isTrue();
@@ -127,7 +127,7 @@ class CpuPoolTest {
 
         assertThat(drained).as("marked for the shared path to zero").hasSize(2).allMatch(chunk -> chunk.dirty);
         assertThat(pool.offer(freshChunk())).as("closed").isFalse();
-        assertThat(pool.take(CLASS_4K)).isNull();
+        assertThat(take(pool)).isNull();
     }
 
     @Test
@@ -145,7 +145,7 @@ class CpuPoolTest {
         assertThat(counts[1][CLASS_4K]).as("still counted dirty").isEqualTo(1);
         assertThat(counts[0][CLASS_4K]).as("not clean").isZero();
         assertThat(counts[2][2]).as("not counted as zeroed").isZero();
-        Chunk back = pool.take(CLASS_4K); // the source works again: the taker zeroes it
+        Chunk back = take(pool); // the source works again: the taker zeroes it
         assertThat(back).isSameAs(chunk);
         assertThat(readsZero(back)).isTrue();
         assertThat(snapshot(pool)[2][1]).as("a dirty take").isEqualTo(1);
@@ -157,7 +157,7 @@ class CpuPoolTest {
         Chunk reused = freshChunk();
         pool.offer(reused);
         for (int i = 0; i < 3; i++) { // a burst reusing one chunk: every take finds it dirty
-            assertThat(pool.take(CLASS_4K)).isSameAs(reused);
+            assertThat(take(pool)).isSameAs(reused);
             pool.offer(reused);
         }
         List<Chunk> refills = new ArrayList<>();
@@ -175,7 +175,7 @@ class CpuPoolTest {
         assertThat(counts[1][CLASS_4K]).isZero();
         assertThat(counts[2][4]).as("bytes held").isEqualTo(4 * PAGE);
         for (int i = 0; i < 4; i++) {
-            Chunk chunk = pool.take(CLASS_4K);
+            Chunk chunk = take(pool);
             assertThat(readsZero(chunk)).isTrue();
         }
         assertThat(snapshot(pool)[2][0]).as("clean takes").isEqualTo(4);
@@ -187,7 +187,7 @@ class CpuPoolTest {
         Chunk reused = freshChunk();
         pool.offer(reused);
         for (int i = 0; i < 1000; i++) { // a tight loop: its CPU never idled, demand ran up
-            pool.take(CLASS_4K);
+            take(pool);
             pool.offer(reused);
         }
         List<Chunk> refills = new ArrayList<>();
@@ -244,6 +244,84 @@ class CpuPoolTest {
     }
 
     /** [0] clean chunks per class, [1] dirty per class, [2] totals (clean takes, dirty takes, zeroed idle, offers, bytes). */
+    /** Chunks a take handed back because zeroing them failed. */
+    private final List<Chunk> handedBack = new ArrayList<>();
+
+    private Chunk take(CpuPool pool) {
+        return pool.take(CLASS_4K, handedBack::add);
+    }
+
+    @Test
+    void aRefillShouldNeverOverfillThePoolWhileThreadsOfferChunksDuringIt() {
+        CpuPool pool = new CpuPool(0, classes, classes.count(), 4 * PAGE, source, null); // 4 slots of 4 KiB
+        Chunk reused = freshChunk();
+        pool.offer(reused);
+        for (int i = 0; i < 3; i++) { // three dirty takes: demand for three
+            take(pool);
+            pool.offer(reused);
+        }
+        List<Boolean> offeredDuringRefill = new ArrayList<>();
+
+        pool.work(index -> {
+            for (int i = 0; i < 3; i++) { // a freeing thread fills the pool while the zeroer refills
+                offeredDuringRefill.add(pool.offer(freshChunk()));
+            }
+            return freshChunk();
+        }, c -> { });
+
+        assertThat(offeredDuringRefill).as("the refill's room was reserved").containsExactly(true, true, false);
+        long[][] counts = snapshot(pool);
+        assertThat(counts[0][CLASS_4K] + counts[1][CLASS_4K]).as("chunks held").isEqualTo(4);
+        assertThat(counts[2][4]).as("bytes held: the cap").isEqualTo(4 * PAGE);
+        for (int i = 0; i < 4; i++) {
+            assertThat(readsZero(take(pool))).isTrue();
+        }
+        assertThat(take(pool)).isNull();
+    }
+
+    @Test
+    void aShrinkWhileTheZeroerHoldsChunksShouldHaveTheZeroerGiveThemBackInsteadOfWaiting() {
+        AtomicReference<CpuPool> poolRef = new AtomicReference<>();
+        List<Chunk> drained = new ArrayList<>();
+        MemorySource shrinkDuringZeroing = new DelegatingSource(source) {
+            @Override
+            public void zero(long address, long byteSize) {
+                poolRef.get().drainTo(drained::add, false); // a shrink, while the zeroer holds the chunk
+                super.zero(address, byteSize);
+            }
+        };
+        CpuPool pool = new CpuPool(0, classes, classes.count(), 1 << 20, shrinkDuringZeroing, null);
+        poolRef.set(pool);
+        Chunk chunk = freshChunk();
+        scribble(chunk);
+        pool.offer(chunk);
+        List<Chunk> givenBack = new ArrayList<>();
+
+        pool.work(NO_REFILL, givenBack::add);
+
+        assertThat(drained).as("the zeroer held it when the shrink ran").isEmpty();
+        assertThat(givenBack).containsExactly(chunk);
+        long[][] counts = snapshot(pool);
+        assertThat(counts[0][CLASS_4K] + counts[1][CLASS_4K]).as("nothing kept").isZero();
+        assertThat(counts[2][4]).as("bytes held").isZero();
+    }
+
+    @Test
+    void aTakeWhoseZeroingFailsShouldHandTheChunkBackAndThrow() {
+        CpuPool pool = new CpuPool(0, classes, classes.count(), 1 << 20, new FailingZero(source, 1), null);
+        Chunk chunk = freshChunk();
+        scribble(chunk);
+        pool.offer(chunk);
+
+        assertThatThrownBy(() -> take(pool)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("injected");
+
+        assertThat(handedBack).as("not lost").containsExactly(chunk);
+        long[][] counts = snapshot(pool);
+        assertThat(counts[1][CLASS_4K]).as("no longer counted here").isZero();
+        assertThat(counts[2][4]).isZero();
+    }
+
     private static long[][] snapshot(CpuPool pool) {
         long[] clean = new long[64];
         long[] dirty = new long[64];
