@@ -685,7 +685,7 @@ public final class SystemHeap implements Heap {
         /**
          * Sets how many buffers allocated on one CPU share a scope generation before it is
          * sealed (default 1024), once the generation has lived long enough for its scope close
-         * to cost little beside it: at least 1 ms, and 20 times what recent closes took (a close
+         * to cost little beside it: at least 10 ms, and 20 times what recent closes took (a close
          * is a handshake with every thread of the JVM: tens of microseconds with one thread
          * running, milliseconds with more runnable threads than cores).
          *

@@ -88,7 +88,7 @@ public final class Generations {
     }
 
     /**
-     * Returns the youngest a generation is sealed by choice: 1 ms, or twenty times what a scope
+     * Returns the youngest a generation is sealed by choice: 10 ms, or twenty times what a scope
      * close has recently taken, whichever is longer. A close is a handshake with every thread
      * of the JVM (tens of microseconds with one thread running, milliseconds with more
      * runnable threads than cores), so this keeps closes below about 5% of the time.

@@ -13,7 +13,7 @@
  *
  * <p>When a generation is sealed: when its lease on one CPU passes
  * {@code generationMaxBuffers} or {@code generationMaxBytes} and the generation has lived
- * {@link io.zeroheap.scope.Generations#minAgeNanos()} (1 ms, or twenty times what recent
+ * {@link io.zeroheap.scope.Generations#minAgeNanos()} (10 ms, or twenty times what recent
  * closes took); at once past twice the byte limit; when the CPU its closed buffers were
  * allocated on idles (its idle zeroer asks), or the deferred-free worker idles, and it has
  * lived that long; and whenever a drain, a reclaim or an allocation that finds freed chunks
