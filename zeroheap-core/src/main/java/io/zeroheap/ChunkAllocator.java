@@ -8,6 +8,7 @@ import io.zeroheap.pool.Chunk;
 import io.zeroheap.pool.PoolSet;
 import io.zeroheap.pool.PoolTotals;
 import io.zeroheap.scope.Generations;
+import io.zeroheap.util.ByteSizes;
 import io.zeroheap.util.Checks;
 
 import java.util.concurrent.atomic.AtomicLong;
@@ -128,14 +129,17 @@ final class ChunkAllocator {
         allocationFailures.incrementAndGet();
         Events.poolMiss(event, name, byteSize, chunkPages * pageSize, PoolMissEvent.FAILED);
         PoolTotals totals = PoolTotals.of(pools.snapshot()); // the figures stats() would show
-        throw new HeapOutOfMemoryError("heap '" + name + "': cannot allocate " + byteSize + " bytes ("
-                + chunkPages * pageSize + " with rounding) within budget " + pools.maxBytes()
-                + " bytes: in use " + totals.allocatedPages() * pageSize
-                + ", pooled " + totals.pooledPages() * pageSize
-                + ", pending " + totals.pendingPages() * pageSize
-                + ", held from the OS " + totals.reservedPages() * pageSize
-                + (refused != null ? "; the OS refused: " + refused.getMessage() : "")
-                + " (after reclaiming what the shrinkers could)");
+        long chunkBytes = chunkPages * pageSize;
+        throw new HeapOutOfMemoryError("heap '" + name + "': cannot allocate " + ByteSizes.format(byteSize)
+                + (chunkBytes != byteSize ? " (a " + ByteSizes.format(chunkBytes) + " chunk)" : "")
+                + (refused != null ? ": the OS refused memory (" + refused.getMessage() + ")"
+                        : ": budget " + (pools.maxBytes() == Long.MAX_VALUE ? "unlimited" : ByteSizes.format(pools.maxBytes()))
+                        + " reached")
+                + "; in use " + ByteSizes.format(totals.allocatedPages() * pageSize)
+                + ", pooled " + ByteSizes.format(totals.pooledPages() * pageSize)
+                + ", pending " + ByteSizes.format(totals.pendingPages() * pageSize)
+                + ", held from the OS " + ByteSizes.format(totals.reservedPages() * pageSize)
+                + ", after reclaiming what could be");
     }
 
     /**
@@ -172,6 +176,7 @@ final class ChunkAllocator {
      * @return the pages given back
      */
     long reclaim(long nrPages, String source) {
+        pools.forgetDemand(); // memory is wanted back: no refill for what the pools missed before
         ShrinkEvent event = Events.startShrink();
         generations.sealIfWaiting();
         long freed = shrinkers.shrink(nrPages);

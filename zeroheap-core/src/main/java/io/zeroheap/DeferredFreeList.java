@@ -1,5 +1,6 @@
 package io.zeroheap;
 
+import io.zeroheap.util.Loggers;
 import io.zeroheap.free.FreeWorker;
 import io.zeroheap.observe.DeferredFreeBatchEvent;
 import io.zeroheap.observe.Events;
@@ -83,7 +84,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
     /** The longest linger {@link Builder#workerLinger} accepts. */
     public static final Duration MAX_WORKER_LINGER = Duration.ofSeconds(1);
 
-    private static final System.Logger LOG = System.getLogger(DeferredFreeList.class.getName());
+    private static final System.Logger LOG = Loggers.lazy(DeferredFreeList.class.getName());
     private static final VarHandle CLOSED;
 
     static {

@@ -1,5 +1,6 @@
 package io.zeroheap;
 
+import io.zeroheap.util.Loggers;
 import io.zeroheap.observe.HeapMXBeanImpl;
 import io.zeroheap.observe.HeapStatisticsPeriodic;
 
@@ -23,7 +24,7 @@ import java.util.function.Supplier;
  */
 final class HeapRegistrations {
 
-    private static final System.Logger LOG = System.getLogger(SystemHeap.class.getName());
+    private static final System.Logger LOG = Loggers.lazy(SystemHeap.class.getName());
 
     private final Heap heap;
     private final List<Shrinkers.Registration> systemRegistrations = new ArrayList<>();

@@ -120,11 +120,12 @@ public record HeapStats(
                 + ": allocated " + ByteSizes.format(allocatedBytes)
                 + ", pooled " + ByteSizes.format(pooledBytes)
                 + ", pending " + ByteSizes.format(pendingBytes)
-                + ", reserved " + ByteSizes.format(reservedBytes) + " / max " + ByteSizes.format(maxBytes)
+                + ", reserved " + ByteSizes.format(reservedBytes)
+                + " / max " + (maxBytes == Long.MAX_VALUE ? "unlimited" : ByteSizes.format(maxBytes))
                 + (purgedBytes != 0 ? ", purged " + ByteSizes.format(purgedBytes) : "")
                 + "; hits " + poolHits + ", misses " + poolMisses
                 + (cpuPoolCleanTakes + cpuPoolDirtyTakes != 0 ? " (per-CPU " + (cpuPoolCleanTakes + cpuPoolDirtyTakes)
-                        + ", zeroed idle " + cpuPoolCleanTakes + ")" : "")
+                        + ", pre-zeroed " + cpuPoolCleanTakes + ")" : "")
                 + (selfZeroedAllocations != 0 ? " (self-zeroed " + selfZeroedAllocations + ")" : "")
                 + (allocationFailures != 0 ? ", failed " + allocationFailures : "")
                 + "; frees normal " + (zeroedFrees + releasedFrees + cpuPoolFrees) + " (zeroed " + zeroedFrees
@@ -138,17 +139,23 @@ public record HeapStats(
     }
 
     /**
-     * Returns the per-size-class detail as a table, one line per class (smallest first, then
-     * huge chunks) after a header line, columns separated by spaces and right-aligned: chunk
-     * size, pooled and allocated chunks and their bytes, hits, misses and the hit rate. Lines
-     * end with {@code \n}.
+     * Returns the per-size-class detail as a table, one line per class that holds or served
+     * anything (smallest first, then huge chunks) after a header line, columns separated by
+     * spaces and right-aligned: chunk size, pooled and allocated chunks and their bytes, hits,
+     * misses and the hit rate; then, if any class was left out, a line saying how many were
+     * idle. Lines end with {@code \n}. {@link #sizeClasses()} has every class.
      */
     public String sizeClassTable() {
         StringBuilder table = new StringBuilder(64 * (sizeClasses.size() + 1));
         String format = "%10s %8s %10s %8s %10s %12s %10s %6s\n";
         table.append(String.format(Locale.ROOT, format,
                 "class", "pooled", "pooled B", "in use", "in use B", "hits", "misses", "hit %"));
+        int idle = 0;
         for (SizeClassStats c : sizeClasses) {
+            if (c.pooledChunks() == 0 && c.allocatedChunks() == 0 && c.hits() == 0 && c.misses() == 0) {
+                idle++;
+                continue;
+            }
             boolean huge = c.chunkByteSize() == 0;
             long lookups = c.hits() + c.misses();
             table.append(String.format(Locale.ROOT, format,
@@ -159,6 +166,9 @@ public record HeapStats(
                     huge ? "-" : ByteSizes.format(c.allocatedChunks() * c.chunkByteSize()),
                     c.hits(), c.misses(),
                     lookups == 0 ? "-" : String.format(Locale.ROOT, "%.1f", 100.0 * c.hits() / lookups)));
+        }
+        if (idle > 0) {
+            table.append("(").append(idle).append(idle == 1 ? " idle class" : " idle classes").append(" not shown)\n");
         }
         return table.toString();
     }

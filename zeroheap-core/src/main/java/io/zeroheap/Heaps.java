@@ -25,18 +25,22 @@ public final class Heaps {
     }
 
     /**
-     * Returns the process-wide system heap, created on first use with the default settings
-     * (and again after it was closed).
+     * Returns the process-wide system heap, created on first use with the default settings:
+     * no budget (it grows as the process needs, and gives memory back under pressure and when
+     * idle), registered as {@value #SYSTEM}, with a JMX bean unless the system property
+     * {@code zeroheap.jmx} is {@code false}. The first call takes a few milliseconds; the
+     * heap's JMX bean, idle decay and JFR statistics start on a background thread. Its
+     * {@link Heap#close()} throws {@link UnsupportedOperationException}: it is shared by the
+     * whole process, as {@link java.lang.foreign.Arena#global()} is. Thread-safe.
      */
     public static Heap system() {
-        Heap heap = HEAPS.get(SYSTEM);
-        if (heap != null) {
-            return heap;
-        }
-        synchronized (Heaps.class) {
-            heap = HEAPS.get(SYSTEM);
-            return heap != null ? heap : SystemHeap.builder().name(SYSTEM).build();
-        }
+        Heap heap = SystemHolder.HEAP; // built once, on first use (the holder's class initialization)
+        return heap;
+    }
+
+    /** Holds the process-wide heap; initialized on the first {@link #system()}. */
+    private static final class SystemHolder {
+        static final Heap HEAP = SystemHeap.builder().processWide().build();
     }
 
     /**

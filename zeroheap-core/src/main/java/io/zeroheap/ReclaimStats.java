@@ -33,6 +33,32 @@ public record ReclaimStats(Map<PressureSource, SourceStats> sources, String psi,
     }
 
     /**
+     * Returns a summary for people, on one line: the monitors, the memory limit and what is
+     * available (when read), failures if any, then each source that signalled at least once
+     * with its signals and pages asked and freed, e.g.
+     * {@code ReclaimStats[psi off; watermarks off; decay 3 signals, 512/512 pages]}.
+     */
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("ReclaimStats[psi ").append(psi).append("; watermarks ").append(watermarks);
+        if (limitBytes >= 0) {
+            text.append("; limit ").append(io.zeroheap.util.ByteSizes.format(limitBytes))
+                    .append(", available ").append(io.zeroheap.util.ByteSizes.format(availableBytes));
+        }
+        if (probeFailures + threadFailures != 0) {
+            text.append("; failures: probe ").append(probeFailures).append(", thread ").append(threadFailures);
+        }
+        sources.forEach((source, stats) -> {
+            if (stats.signals() != 0) {
+                text.append("; ").append(source.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '))
+                        .append(' ').append(stats.signals()).append(stats.signals() == 1 ? " signal, " : " signals, ")
+                        .append(stats.pagesFreed()).append('/').append(stats.pagesAsked()).append(" pages");
+            }
+        });
+        return text.append(']').toString();
+    }
+
+    /**
      * The figures of one source.
      *
      * @param signals          times it asked (PSI events, readings under the low watermark,

@@ -1,5 +1,6 @@
 package io.zeroheap;
 
+import io.zeroheap.util.Loggers;
 import io.zeroheap.observe.Events;
 import io.zeroheap.os.MemorySource;
 import io.zeroheap.os.PsiTrigger;
@@ -69,7 +70,7 @@ import java.util.function.LongSupplier;
  */
 public final class Reclaimer implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(Reclaimer.class.getName());
+    private static final System.Logger LOG = Loggers.lazy(Reclaimer.class.getName());
     /** A reading older than this many poll intervals gives direct reclaim no estimate. */
     private static final int STALE_READINGS = 4;
     /** The longest the reclaim thread waits when nothing is due (it is woken for new work). */
@@ -81,8 +82,9 @@ public final class Reclaimer implements AutoCloseable {
     private final long pageSize;
     private final LongSupplier nanoClock;
     private final long pollNanos;
-    private final WatermarkMonitor watermarks;
-    private final String watermarkStatus;
+    /** Null until the reclaim thread read memory once, and when watermarks are off or unavailable. */
+    private volatile WatermarkMonitor watermarks;
+    private volatile String watermarkStatus = "starting";
     private final Map<PressureSource, SourceCounters> counters = new EnumMap<>(PressureSource.class);
     private final DecaySchedule decays = new DecaySchedule();
     private final AtomicLong probeFailures = new AtomicLong();
@@ -103,6 +105,26 @@ public final class Reclaimer implements AutoCloseable {
         for (PressureSource source : PressureSource.values()) {
             counters.put(source, new SourceCounters());
         }
+        this.psiStatus = "starting";
+        if (builder.psiEvents != null) { // given, not armed: nothing to read
+            this.psi = builder.psiEvents;
+            this.psiStatus = "armed " + psi.describe();
+        }
+        this.nextReadingNanos = nanoClock.getAsLong(); // the first run reads again and answers
+        if (start) { // the files and PSI are read on the reclaim thread: not on the first heap's path
+            this.thread = Thread.ofPlatform().name(builder.threadName).daemon().unstarted(() -> {
+                startMonitors(builder);
+                run();
+            });
+            thread.start();
+        } else {
+            this.thread = null;
+            startMonitors(builder);
+        }
+    }
+
+    /** Reads memory once and arms PSI, as the builder says; a monitor that cannot start is reported. */
+    private void startMonitors(Builder builder) {
         WatermarkMonitor monitor = null;
         String status = "off";
         if (builder.watermarksOn) {
@@ -121,19 +143,12 @@ public final class Reclaimer implements AutoCloseable {
         }
         this.watermarks = monitor;
         this.watermarkStatus = status;
-        this.psiStatus = "off";
-        if (builder.psiEvents != null) {
-            this.psi = builder.psiEvents;
-            this.psiStatus = "armed " + psi.describe();
-        } else if (builder.psi) {
-            armPsi(builder);
-        }
-        this.nextReadingNanos = nanoClock.getAsLong(); // the first run reads again and answers
-        if (start) {
-            this.thread = Thread.ofPlatform().name(builder.threadName).daemon().unstarted(this::run);
-            thread.start();
-        } else {
-            this.thread = null;
+        if (builder.psiEvents == null) {
+            if (builder.psi) {
+                armPsi(builder);
+            } else {
+                this.psiStatus = "off";
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.zeroheap;
 
+import io.zeroheap.util.Loggers;
 import io.zeroheap.observe.Events;
 import io.zeroheap.observe.ShrinkEvent;
 import io.zeroheap.util.Checks;
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Shrinkers {
 
-    private static final System.Logger LOG = System.getLogger(Shrinkers.class.getName());
+    private static final System.Logger LOG = Loggers.lazy(Shrinkers.class.getName());
     private static final Shrinkers SYSTEM = new Shrinkers();
     private static final Comparator<Entry> ORDER =
             Comparator.comparingInt(Entry::seeks).thenComparingLong(Entry::registrationNumber);

@@ -1,5 +1,6 @@
 package io.zeroheap;
 
+import io.zeroheap.util.Loggers;
 import io.zeroheap.arena.ChunkSupply;
 import io.zeroheap.arena.HeapArena;
 import io.zeroheap.arena.SharedArenas;
@@ -64,7 +65,7 @@ public final class SystemHeap implements Heap {
     // the open shared arenas arena.SharedArenas', the process-wide registrations
     // HeapRegistrations', the sums behind stats() pool.PoolTotals'.
 
-    private static final System.Logger LOG = System.getLogger(SystemHeap.class.getName());
+    private static final System.Logger LOG = Loggers.lazy(SystemHeap.class.getName());
     private static final VarHandle CLOSED;
     /** How long drain() keeps retrying a retirement whose scope a downcall holds. */
     private static final long DRAIN_RETRY_NANOS = 100_000_000;
@@ -90,6 +91,8 @@ public final class SystemHeap implements Heap {
     private final HeapRegistrations registrations = new HeapRegistrations(this);
     private final ChunkSupply supply = new Supply();
     private volatile boolean closed;
+    /** Whether this is the heap of {@link Heaps#system()}, which cannot be closed. */
+    private final boolean processWide;
     private final boolean refillPools;
     private final Reclaimer reclaimer;
     /** Null on a synchronous heap or one built with {@code cpuPools(false)}. */
@@ -97,6 +100,7 @@ public final class SystemHeap implements Heap {
 
     private SystemHeap(Builder builder, MemorySource source, LeakDetector leaks) {
         this.name = builder.name;
+        this.processWide = builder.processWide;
         this.reclaimer = builder.reclaimer != null ? builder.reclaimer : Reclaimer.system();
         this.refillPools = builder.refillPools;
         this.leaks = leaks;
@@ -353,9 +357,17 @@ public final class SystemHeap implements Heap {
      * some of its segments are still reachable is not closed here, and its memory goes back to
      * the OS when leak detection finds it. Every other open shared arena is held strongly and
      * closed here.
+     *
+     * @throws UnsupportedOperationException on the process-wide heap of {@link Heaps#system()}
+     * @throws IllegalStateException         if the heap is already closed
      */
     @Override
     public void close() {
+        if (processWide) {
+            throw new UnsupportedOperationException("heap '" + name + "': the process-wide heap of Heaps.system() is "
+                    + "shared by everything in the process and cannot be closed (build your own with "
+                    + "SystemHeap.builder() to close it); its memory goes back to the OS when the process exits");
+        }
         if (!CLOSED.compareAndSet(this, false, true)) {
             throw new IllegalStateException("heap '" + name + "': already closed");
         }
@@ -517,10 +529,18 @@ public final class SystemHeap implements Heap {
      * {@link #generationMaxBytes} per CPU of freed chunks while one of its buffers stays open.
      */
     public static final class Builder {
+        /**
+         * The system property that turns the process-wide heap's JMX bean off
+         * ({@code -Dzeroheap.jmx=false}); other heaps choose with {@link #jmx(boolean)}.
+         */
+        public static final String JMX_PROPERTY = "zeroheap.jmx";
+
         /** The most bytes {@link #cpuPoolBytes} accepts. */
         public static final long MAX_CPU_POOL_BYTES = 1L << 30;
 
-        private String name = "system";
+        private String name = "heap";
+        /** Set by {@link Heaps#system()} only. */
+        private boolean processWide;
         private long pageSize;
         private long maxBytes = Long.MAX_VALUE;
         private boolean deferredFree = true;
@@ -560,7 +580,25 @@ public final class SystemHeap implements Heap {
          * @throws IllegalArgumentException if blank
          */
         public Builder name(String name) {
-            this.name = Checks.requireNonBlank(name, "name");
+            Checks.requireNonBlank(name, "name");
+            if (name.equals(Heaps.SYSTEM)) {
+                throw new IllegalArgumentException("name: \"" + name + "\" (expected: another name; \""
+                        + Heaps.SYSTEM + "\" is the process-wide heap's, see Heaps.system())");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Makes the heap the process-wide one of {@link Heaps#system()}: named {@value Heaps#SYSTEM},
+         * never closed, its JMX bean (unless the system property {@value #JMX_PROPERTY} is
+         * {@code false}), idle decay and JFR statistics set up on a background thread, off the
+         * first allocation's path.
+         */
+        Builder processWide() {
+            this.name = Heaps.SYSTEM;
+            this.processWide = true;
+            this.jmx = !"false".equalsIgnoreCase(System.getProperty(JMX_PROPERTY, "true").strip());
             return this;
         }
 
@@ -927,6 +965,11 @@ public final class SystemHeap implements Heap {
                 }
                 heap.registrations.registerWithSystem(heap.cpuPools, heap.freeList, heap.pinnedPurger, heap.pools);
             }
+            if (processWide) { // JMX, the decay's reclaim thread and JFR load ~1000 classes: not on this path
+                boolean withBean = jmx;
+                Thread.ofPlatform().name("zeroheap-system-init").daemon().start(() -> startObservers(heap, withBean));
+                return heap;
+            }
             if (jmx != null ? jmx : register) {
                 try {
                     heap.registrations.registerMXBean();
@@ -944,6 +987,25 @@ public final class SystemHeap implements Heap {
             heap.startIdleDecay(idleDecay);
             heap.registrations.addPeriodicStats();
             return heap;
+        }
+
+        /** The process-wide heap's JMX bean, idle decay and JFR statistics; a failure is logged. */
+        private void startObservers(SystemHeap heap, boolean withBean) {
+            if (withBean) {
+                try {
+                    heap.registrations.registerMXBean();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, () -> "heap '" + heap.name + "': no JMX bean ("
+                            + e.getMessage() + "); -D" + JMX_PROPERTY + "=false skips it", e);
+                }
+            }
+            try {
+                heap.startIdleDecay(idleDecay);
+                heap.registrations.addPeriodicStats();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, () -> "heap '" + heap.name + "': idle decay or JFR statistics "
+                        + "did not start", e);
+            }
         }
     }
 }

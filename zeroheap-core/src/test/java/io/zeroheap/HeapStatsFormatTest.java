@@ -35,15 +35,26 @@ class HeapStatsFormatTest {
     }
 
     @Test
-    void sizeClassTableShouldHaveAHeaderAndOneRowPerClass() {
+    void sizeClassTableShouldHaveAHeaderAndOneRowPerClassInUseAndCountTheIdleOnes() {
         String[] lines = sample(0).sizeClassTable().split("\n");
         assertThat(lines).hasSize(4);
         assertThat(lines[0].trim().split(" +")).containsExactly("class", "pooled", "pooled", "B", "in", "use",
                 "in", "use", "B", "hits", "misses", "hit", "%");
         assertThat(lines[1].trim().split(" +")).containsExactly("4.0", "KiB", "10", "40.0", "KiB", "2", "8.0", "KiB",
                 "1000", "4", "99.6");
-        assertThat(lines[2].trim().split(" +")).containsExactly("5.0", "KiB", "0", "0", "B", "0", "0", "B", "0", "0", "-");
-        assertThat(lines[3].trim().split(" +")).containsExactly("huge", "0", "-", "1", "-", "0", "1", "0.0");
+        assertThat(lines[2].trim().split(" +")).containsExactly("huge", "0", "-", "1", "-", "0", "1", "0.0");
+        assertThat(lines[3]).isEqualTo("(1 idle class not shown)");
+    }
+
+    @Test
+    void anUnlimitedBudgetShouldSaySo() {
+        HeapStats s = sample(0);
+        HeapStats unlimited = new HeapStats(s.heapName(), s.memorySource(), s.deferredFree(), s.pageSize(), Long.MAX_VALUE,
+                s.allocatedBytes(), s.pooledBytes(), s.pendingBytes(), s.reservedBytes(), s.purgedBytes(),
+                s.poolHits(), s.poolMisses(), s.zeroedFrees(), s.releasedFrees(), s.pressureFrees(), s.failedFrees(),
+                s.selfZeroedAllocations(), s.scopeCloseRetries(), s.shrinkCalls(), s.shrunkPages(), s.allocationFailures(),
+                s.workerNice(), s.sizeClasses(), s.leakDetection(), 0, 0, 0, 0, 0, 0, 0, 0);
+        assertThat(unlimited.toString()).contains("/ max unlimited;").doesNotContain("9223372036854775807");
     }
 
     @Test
@@ -54,7 +65,8 @@ class HeapStatsFormatTest {
             assertThat(stats.toString())
                     .startsWith("HeapStats[stats-format ")
                     .contains("allocated 1.0 MiB", "max 64.0 MiB", "misses 1", "leaks 0");
-            assertThat(stats.sizeClassTable()).contains("1.0 MiB").hasLineCount(stats.sizeClasses().size() + 1);
+            assertThat(stats.sizeClassTable()).contains("1.0 MiB").hasLineCount(3) // header, 1 MiB, idle count
+                    .endsWith(" idle classes not shown)\n");
             buffer.close();
         }
     }

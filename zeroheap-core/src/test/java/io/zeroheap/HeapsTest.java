@@ -18,6 +18,38 @@ class HeapsTest {
     }
 
     @Test
+    void theSystemHeapShouldRefuseToBeClosedAndStayUsable() {
+        Heap system = Heaps.system();
+
+        assertThatThrownBy(system::close).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("heap 'system'").hasMessageContaining("cannot be closed");
+
+        assertThat(Heaps.system()).isSameAs(system);
+        try (java.lang.foreign.Arena arena = system.newArena()) {
+            assertThat(Zero.firstNonZero(arena.allocate(4096))).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void theSystemHeapsJmxBeanShouldAppearOffTheFirstAllocationsPath() throws Exception {
+        Heaps.system();
+        javax.management.ObjectName name = new javax.management.ObjectName(HeapMXBean.DOMAIN + ":type=Heap,name=system");
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+
+        DeferredFreeListTest.awaitTrue(() -> server.isRegistered(name), "the background thread registered the bean");
+    }
+
+    @Test
+    void noOtherHeapShouldTakeTheSystemHeapsName() {
+        assertThatThrownBy(() -> SystemHeap.builder().name(Heaps.SYSTEM))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("name: \"system\"").hasMessageContaining("Heaps.system()");
+        try (SystemHeap heap = SystemHeap.builder().register(false).build()) {
+            assertThat(heap.name()).isNotEqualTo(Heaps.SYSTEM);
+        }
+    }
+
+    @Test
     void namedHeapsShouldBeRegisteredUntilClosed() {
         SystemHeap heap = SystemHeap.builder().name("camera").build();
         assertThat(Heaps.find("camera")).containsSame(heap);
@@ -31,9 +63,10 @@ class HeapsTest {
 
     @Test
     void unregisteredHeapsShouldStayOutOfTheRegistry() {
+        int shrinkersBefore = Shrinkers.system().shrinkers().size();
         try (SystemHeap heap = SystemHeap.builder().name("private").register(false).build()) {
             assertThat(Heaps.find("private")).isEmpty();
-            assertThat(Shrinkers.system().shrinkers()).doesNotContainNull();
+            assertThat(Shrinkers.system().shrinkers()).as("none of its shrinkers registered").hasSize(shrinkersBefore);
             assertThat(heap.stats().heapName()).isEqualTo("private");
         }
     }

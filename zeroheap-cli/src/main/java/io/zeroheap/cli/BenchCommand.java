@@ -182,7 +182,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private String commandLine() {
-        return ("zeroheap bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs())).strip();
+        java.util.List<String> args = spec.commandLine().getParseResult().originalArgs();
+        if (!args.isEmpty() && args.getFirst().equals(spec.name())) { // the whole line, when run as a subcommand
+            args = args.subList(1, args.size());
+        }
+        return ("zeroheap bench " + String.join(" ", args)).strip();
     }
 
     /** The plan the options ask for; a bad value or a contradiction among them is a usage error. */

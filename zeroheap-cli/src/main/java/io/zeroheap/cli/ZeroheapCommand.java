@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 /**
  * The {@code zeroheap} command and the program's entry point. Exit codes: 0 done, 1 a
  * violation ({@code stress}) or a failure, 2 bad arguments (the message, suggestions if an
- * option was misspelt, and the usage, on standard error).
+ * option was misspelt, and a one-line hint to {@code --help}, on standard error, as git does).
  */
 @Command(name = "zeroheap",
         mixinStandardHelpOptions = true,
@@ -30,10 +30,14 @@ public final class ZeroheapCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** Without a command there is nothing to do: a usage error. */
+    /** Without a command there is nothing to do: a usage error, with the usage (exit code 2). */
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing command: bench, stress or info");
+        CommandLine cmd = spec.commandLine();
+        cmd.getErr().println("zeroheap: Missing command: bench, stress or info");
+        cmd.getErr().print(cmd.getUsageMessage());
+        cmd.getErr().flush();
+        return spec.exitCodeOnInvalidInput();
     }
 
     /**
@@ -43,6 +47,11 @@ public final class ZeroheapCommand implements Callable<Integer> {
      */
     static ParameterException usageError(CommandSpec command, String message) {
         return new ParameterException(command.commandLine(), "Invalid value for option " + message);
+    }
+
+    /** The command's name as typed, e.g. {@code zeroheap bench}. */
+    private static String qualifiedName(CommandLine cmd) {
+        return cmd.getCommandSpec().qualifiedName(" ");
     }
 
     /** Runs the command line and exits with its exit code. */
@@ -66,9 +75,9 @@ public final class ZeroheapCommand implements Callable<Integer> {
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setParameterExceptionHandler((e, ignored) -> {
             CommandLine cmd = e.getCommandLine();
-            cmd.getErr().println(e.getMessage());
+            cmd.getErr().println(qualifiedName(cmd) + ": " + e.getMessage());
             CommandLine.UnmatchedArgumentException.printSuggestions(e, cmd.getErr());
-            cmd.getErr().print(cmd.getUsageMessage());
+            cmd.getErr().println("Try '" + qualifiedName(cmd) + " --help' for more information.");
             cmd.getErr().flush();
             return cmd.getCommandSpec().exitCodeOnInvalidInput();
         });

@@ -96,11 +96,14 @@ class ZeroheapCommandTest {
         "stress --inject-fault everything                 | --inject-fault                                 | zeroheap stress",
         "info --verbose                                   | Unknown option: '--verbose'                    | zeroheap info",
     })
-    void shouldExitTwoWithMessageAndUsageOnBadArguments(String args, String message, String usage) {
+    void shouldExitTwoWithTheMessageAndAOneLineHintOnBadArguments(String args, String message, String command) {
         Cli.Run run = Cli.run(args.strip().split("\\s+"));
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
-        assertThat(run.err()).contains(message.strip()).contains("Usage: " + usage.strip());
+        assertThat(run.err()).startsWith(command.strip() + ": ").contains(message.strip())
+                .contains("Try '" + command.strip() + " --help' for more information.")
+                .doesNotContain("Usage:");
+        assertThat(run.err().lines().count()).as("the error is not buried: " + run.err()).isLessThanOrEqualTo(4);
         assertThat(run.out()).isEmpty();
     }
 

@@ -1,5 +1,6 @@
 package io.zeroheap.leak;
 
+import io.zeroheap.util.Loggers;
 import io.zeroheap.LeakDetection;
 import io.zeroheap.util.ByteSizes;
 
@@ -17,7 +18,7 @@ import java.util.function.LongSupplier;
  */
 public final class LeakDetector {
 
-    private static final System.Logger LOG = System.getLogger(LeakDetection.LOGGER_NAME);
+    private static final System.Logger LOG = Loggers.lazy(LeakDetection.LOGGER_NAME);
 
     private final String heapName;
     private final LeakDetection level;

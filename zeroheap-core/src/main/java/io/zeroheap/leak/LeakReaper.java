@@ -1,5 +1,6 @@
 package io.zeroheap.leak;
 
+import io.zeroheap.util.Loggers;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
@@ -50,7 +51,7 @@ public final class LeakReaper {
 
     static final int BLOCK_SLOTS = 64;
     private static final long SWEEP_MILLIS = 1000;
-    private static final System.Logger LOG = System.getLogger(LeakDetector.class.getName());
+    private static final System.Logger LOG = Loggers.lazy(LeakDetector.class.getName());
     private static final ReferenceQueue<Object> QUEUE = new ReferenceQueue<>();
     private static final Set<Block> BLOCKS = ConcurrentHashMap.newKeySet();
     private static final ThreadLocal<Holder> CURRENT = new ThreadLocal<>();

@@ -33,8 +33,12 @@ public final class CpuCaches {
      */
     public static OptionalLong level2BytesPerCore(Path cacheDir) {
         List<Path> indexes = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(cacheDir, "index*")) {
-            stream.forEach(indexes::add);
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(cacheDir)) { // no glob: no regex to load
+            for (Path entry : stream) {
+                if (entry.getFileName().toString().startsWith("index")) {
+                    indexes.add(entry);
+                }
+            }
         } catch (IOException | RuntimeException e) {
             return OptionalLong.empty(); // no sysfs here, or not one we can read: unknown
         }

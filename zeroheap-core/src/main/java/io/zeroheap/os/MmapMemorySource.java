@@ -26,6 +26,7 @@ public final class MmapMemorySource implements MemorySource {
                     "mmap memory source: needs Linux and --enable-native-access=io.zeroheap");
         }
         this.pageSize = NativeMemory.pageSize();
+        NativeMemory.linkInBackground();
     }
 
     @Override

@@ -24,7 +24,11 @@ import java.lang.invoke.VarHandle;
  * blocks below three quarters of a core's L2 share (512 KiB where unknown) are zeroed with
  * {@code wmemset} where the C library is glibc, everything else with {@code memset}.
  *
- * <p>Thread-safe: handles are resolved once and immutable.
+ * <p>Each downcall is linked on first use (a holder class per call): linking costs a few
+ * milliseconds each, the first one in a JVM far more, and a heap's first allocation needs only
+ * {@code sysconf} and {@code mmap}. {@link #linkInBackground()} links the rest on a daemon
+ * thread, so they are ready when the first free comes. Thread-safe: handles are resolved once
+ * and immutable.
  */
 final class NativeMemory {
 
@@ -39,21 +43,51 @@ final class NativeMemory {
     private static final int SC_PAGESIZE = 30;
     private static final long MAP_FAILED = -1L;
 
-    private static final Handles HANDLES = Handles.lookup();
-    /** The largest block zeroed with {@code wmemset}: see the class note. */
-    private static final long VECTOR_ZERO_MAX_BYTES =
-            Cpus.level2BytesPerCore().stream().map(l2 -> l2 / 4 * 3).findFirst().orElse(512L << 10);
+    /** {@code sysconf}, or null where native access is denied or this is not Linux. */
+    private static final MethodHandle SYSCONF = linkSysconf();
 
     private NativeMemory() {
     }
 
-    static boolean isAvailable() {
-        return HANDLES != null;
+    private static MethodHandle linkSysconf() {
+        if (!Linux.isCurrentOs()) {
+            return null;
+        }
+        try {
+            return Linux.libc("sysconf", FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+        } catch (RuntimeException e) {
+            return null; // IllegalCallerException where native access is denied: use the portable source
+        }
     }
+
+    static boolean isAvailable() {
+        return SYSCONF != null;
+    }
+
+    /**
+     * Links the downcalls not yet linked on a daemon thread, so that the first free or zeroing
+     * does not pay for it; harmless to call again.
+     */
+    static void linkInBackground() {
+        if (isAvailable() && !backgroundLinkStarted) {
+            backgroundLinkStarted = true;
+            Thread.ofPlatform().name("zeroheap-link").daemon().start(() -> {
+                try {
+                    Class.forName(Unmap.class.getName(), true, NativeMemory.class.getClassLoader());
+                    Class.forName(Zero.class.getName(), true, NativeMemory.class.getClassLoader());
+                    Class.forName(Madvise.class.getName(), true, NativeMemory.class.getClassLoader());
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // linked (or failing) on first use instead
+                }
+            });
+        }
+    }
+
+    private static volatile boolean backgroundLinkStarted;
 
     static long pageSize() {
         try {
-            return (long) HANDLES.sysconf.invokeExact(SC_PAGESIZE);
+            return (long) SYSCONF.invokeExact(SC_PAGESIZE);
         } catch (Throwable e) {
             throw new IllegalStateException("sysconf(_SC_PAGESIZE) failed", e);
         }
@@ -62,11 +96,11 @@ final class NativeMemory {
     /** Returns the mapping's address. @throws MemoryRefusedException with errno on failure */
     static long mmap(long byteSize, int flags) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment callState = arena.allocate(HANDLES.callStateLayout);
-            MemorySegment result = (MemorySegment) HANDLES.mmap.invokeExact(callState, MemorySegment.NULL,
+            MemorySegment callState = arena.allocate(Mmap.CALL_STATE);
+            MemorySegment result = (MemorySegment) Mmap.HANDLE.invokeExact(callState, MemorySegment.NULL,
                     byteSize, PROT_READ | PROT_WRITE, flags, -1, 0L);
             if (result.address() == MAP_FAILED) {
-                int errno = (int) HANDLES.errno.get(callState, 0L);
+                int errno = (int) Mmap.ERRNO.get(callState, 0L);
                 throw new MemoryRefusedException("mmap of " + byteSize + " bytes failed: errno " + errno
                         + (errno == 12 ? " (ENOMEM)" : ""));
             }
@@ -81,7 +115,7 @@ final class NativeMemory {
     static void munmap(long address, long byteSize) {
         int rc;
         try {
-            rc = (int) HANDLES.munmap.invokeExact(MemorySegment.ofAddress(address), byteSize);
+            rc = (int) Unmap.HANDLE.invokeExact(MemorySegment.ofAddress(address), byteSize);
         } catch (Throwable e) {
             throw new IllegalStateException("munmap downcall failed", e);
         }
@@ -93,7 +127,7 @@ final class NativeMemory {
 
     static boolean madvise(long address, long byteSize, int advice) {
         try {
-            return (int) HANDLES.madvise.invokeExact(MemorySegment.ofAddress(address), byteSize, advice) == 0;
+            return (int) Madvise.HANDLE.invokeExact(MemorySegment.ofAddress(address), byteSize, advice) == 0;
         } catch (Throwable e) {
             throw new IllegalStateException("madvise downcall failed", e);
         }
@@ -102,11 +136,11 @@ final class NativeMemory {
     /** Zeroes {@code [address, address + byteSize)}; see the class note for how. */
     static void zero(long address, long byteSize) {
         try {
-            if (byteSize <= VECTOR_ZERO_MAX_BYTES && (byteSize & 3) == 0 && HANDLES.wmemset != null) {
-                MemorySegment ignored = (MemorySegment) HANDLES.wmemset.invokeExact(
+            if (byteSize <= Zero.VECTOR_MAX_BYTES && (byteSize & 3) == 0 && Zero.WMEMSET != null) {
+                MemorySegment ignored = (MemorySegment) Zero.WMEMSET.invokeExact(
                         MemorySegment.ofAddress(address), 0, byteSize >>> 2);
             } else {
-                MemorySegment ignored = (MemorySegment) HANDLES.memset.invokeExact(
+                MemorySegment ignored = (MemorySegment) Zero.MEMSET.invokeExact(
                         MemorySegment.ofAddress(address), 0, byteSize);
             }
         } catch (Throwable e) {
@@ -114,36 +148,43 @@ final class NativeMemory {
         }
     }
 
-    private record Handles(MethodHandle mmap, MethodHandle munmap, MethodHandle madvise,
-                           MethodHandle memset, MethodHandle wmemset, MethodHandle sysconf,
-                           StructLayout callStateLayout, VarHandle errno) {
+    private static final ValueLayout SIZE = ValueLayout.JAVA_LONG;
+    private static final ValueLayout I32 = ValueLayout.JAVA_INT;
+    private static final ValueLayout PTR = ValueLayout.ADDRESS;
 
-        static Handles lookup() {
-            if (!Linux.isCurrentOs()) {
-                return null;
-            }
-            try {
-                Linker.Option errnoOption = Linker.Option.captureCallState("errno");
-                StructLayout callState = Linker.Option.captureStateLayout();
-                VarHandle errno = callState.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-                ValueLayout size = ValueLayout.JAVA_LONG;
-                ValueLayout i32 = ValueLayout.JAVA_INT;
-                ValueLayout ptr = ValueLayout.ADDRESS;
-                MethodHandle mmap = Linux.libc("mmap",
-                        FunctionDescriptor.of(ptr, ptr, size, i32, i32, i32, ValueLayout.JAVA_LONG), errnoOption);
-                MethodHandle munmap = Linux.libc("munmap", FunctionDescriptor.of(i32, ptr, size));
-                MethodHandle madvise = Linux.libc("madvise", FunctionDescriptor.of(i32, ptr, size, i32));
-                MethodHandle memset = Linux.libc("memset", FunctionDescriptor.of(ptr, ptr, i32, size),
-                        Linker.Option.critical(false));
-                // wmemset's speed is glibc's (see the class note); elsewhere memset only.
-                MethodHandle wmemset = Linux.isGlibc() ? Linux.libc("wmemset", FunctionDescriptor.of(ptr, ptr, i32, size),
-                        Linker.Option.critical(false)) : null;
-                MethodHandle sysconf = Linux.libc("sysconf", FunctionDescriptor.of(ValueLayout.JAVA_LONG, i32));
-                return new Handles(mmap, munmap, madvise, memset, wmemset, sysconf, callState, errno);
-            } catch (RuntimeException e) {
-                // IllegalCallerException where native access is denied: use the portable source.
-                return null;
-            }
+    /** {@code mmap}, capturing {@code errno}. */
+    private static final class Mmap {
+        static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+        static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+        static final MethodHandle HANDLE = Linux.libc("mmap",
+                FunctionDescriptor.of(PTR, PTR, SIZE, I32, I32, I32, ValueLayout.JAVA_LONG),
+                Linker.Option.captureCallState("errno"));
+    }
+
+    /** {@code munmap}. */
+    private static final class Unmap {
+        static final MethodHandle HANDLE = Linux.libc("munmap", FunctionDescriptor.of(I32, PTR, SIZE));
+    }
+
+    /** {@code madvise}. */
+    private static final class Madvise {
+        static final MethodHandle HANDLE = Linux.libc("madvise", FunctionDescriptor.of(I32, PTR, SIZE, I32));
+    }
+
+    /** Zeroing: {@code memset}, and glibc's {@code wmemset} for blocks below {@link #VECTOR_MAX_BYTES}. */
+    private static final class Zero {
+        static final MethodHandle MEMSET = Linux.libc("memset", FunctionDescriptor.of(PTR, PTR, I32, SIZE),
+                Linker.Option.critical(false));
+        // wmemset's speed is glibc's (see the class note); elsewhere memset only.
+        static final MethodHandle WMEMSET = Linux.isGlibc()
+                ? Linux.libc("wmemset", FunctionDescriptor.of(PTR, PTR, I32, SIZE), Linker.Option.critical(false))
+                : null;
+        /** The largest block zeroed with {@code wmemset}: see the class note. */
+        static final long VECTOR_MAX_BYTES = vectorMaxBytes();
+
+        private static long vectorMaxBytes() {
+            java.util.OptionalLong l2 = Cpus.level2BytesPerCore();
+            return l2.isPresent() ? l2.getAsLong() / 4 * 3 : 512L << 10;
         }
     }
 }

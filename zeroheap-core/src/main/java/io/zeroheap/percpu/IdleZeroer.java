@@ -1,5 +1,6 @@
 package io.zeroheap.percpu;
 
+import io.zeroheap.util.Loggers;
 import io.zeroheap.os.NativeThreads;
 
 import java.lang.invoke.MethodHandles;
@@ -45,7 +46,7 @@ public final class IdleZeroer {
     /** How long an idle zeroer keeps polling after its last work before it parks. */
     static final long LINGER_NANOS = 50_000_000;
 
-    private static final System.Logger LOG = System.getLogger(IdleZeroer.class.getName());
+    private static final System.Logger LOG = Loggers.lazy(IdleZeroer.class.getName());
     private static final ConcurrentHashMap<Integer, IdleZeroer> BY_CPU = new ConcurrentHashMap<>();
     /** Set once a zeroer could not bind itself to its CPU: none is started after that. */
     private static volatile boolean unavailable;

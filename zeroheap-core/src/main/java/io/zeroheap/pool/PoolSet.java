@@ -217,6 +217,16 @@ public final class PoolSet implements Shrinker {
         return added;
     }
 
+    /**
+     * Drops the demand every pool recorded since the last {@link #refill}: after a shrink,
+     * the next refill maps only for what allocations miss from then on.
+     */
+    public void forgetDemand() {
+        for (PagePool pool : pools) {
+            pool.takeDemand();
+        }
+    }
+
     /** Returns the pages of the chunk that serves {@code byteSize}. */
     public long chunkPages(long byteSize) {
         int index = classes.indexOf(byteSize);
