@@ -1,4 +1,5 @@
-# Sourced by run.sh, test.sh and .ci/run: finds a JDK 25 and Maven, exports JAVA_HOME and MVN.
+# Sourced by run.sh, test.sh, ./zeroheap and .ci/run: finds a JDK 25 and exports JAVA_HOME, and
+# exports MVN, the repo's Maven Wrapper (./mvnw, absolute path: no mvn on PATH needed).
 # On failure prints one line saying what is missing and where it looked, and exits 1.
 
 zh_java_feature() { # prints the feature release of the java launcher $1 (17, 25, ...)
@@ -28,20 +29,24 @@ zh_find_jdk25() {
   return 1
 }
 
-zh_find_maven() { # uses mvn on PATH, else fetches Apache Maven from Maven Central once
-  if command -v mvn >/dev/null 2>&1; then MVN=$(command -v mvn); export MVN; return 0; fi
-  local version=3.9.11 dir="$HOME/.m2/zeroheap-maven"
-  local home="$dir/apache-maven-$version"
-  if [ ! -x "$home/bin/mvn" ]; then
-    mkdir -p "$dir"
-    local url="https://repo.maven.apache.org/maven2/org/apache/maven/apache-maven/$version/apache-maven-$version-bin.tar.gz"
-    echo "zeroheap: no mvn on PATH; fetching Apache Maven $version from Maven Central" >&2
-    if ! curl -fsSL "$url" | tar -xz -C "$dir"; then
-      echo "zeroheap needs Apache Maven 3.8+; none on PATH and the download from $url failed." >&2
+zh_find_maven() { # the repo's Maven Wrapper: ./mvnw fetches the Maven that .mvn/wrapper pins, once
+  local root props name
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  props="$root/.mvn/wrapper/maven-wrapper.properties"
+  if [ ! -x "$root/mvnw" ] || [ ! -f "$props" ]; then
+    echo "zeroheap needs its Maven Wrapper: $root/mvnw (executable) and $props." >&2
+    return 1
+  fi
+  # Without unzip, mvnw fetches the -bin.tar.gz instead, which the pinned -bin.zip SHA-256 rejects
+  # as "compromised": say what is missing instead, unless that Maven is already installed.
+  if ! command -v unzip >/dev/null 2>&1; then
+    name=$(sed -n 's/^distributionUrl=.*\/\(apache-maven-[^/]*\)-bin\.zip[[:space:]]*$/\1/p' "$props")
+    if ! ls -d "${MAVEN_USER_HOME:-$HOME/.m2}/wrapper/dists/${name:-apache-maven}"/*/bin/mvn >/dev/null 2>&1; then
+      echo "zeroheap: ./mvnw needs unzip to install ${name:-Maven} the first time (it checks the -bin.zip's SHA-256); install it, e.g. apt-get install unzip." >&2
       return 1
     fi
   fi
-  MVN="$home/bin/mvn"; export MVN
+  MVN="$root/mvnw"; export MVN
 }
 
 zh_find_jdk25 || exit 1
