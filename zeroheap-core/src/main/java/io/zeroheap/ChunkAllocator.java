@@ -193,8 +193,11 @@ final class ChunkAllocator {
     /**
      * Checks that a chunk for {@code byteSize} bytes could ever fit in the budget.
      *
-     * @throws IllegalArgumentException if {@code byteSize} is negative, or its size class is
-     *                                  larger than the budget or the address space
+     * @throws IllegalArgumentException if {@code byteSize} is negative
+     * @throws HeapOutOfMemoryError     if its size class is larger than the budget or the
+     *                                  address space: no heap of this budget can serve it, as
+     *                                  the JDK's arenas answer a size they cannot serve (the
+     *                                  heap is unchanged; counted as a failed allocation)
      */
     void requireValidSize(long byteSize) {
         Checks.requireNonNegative(byteSize, "byteSize");
@@ -208,10 +211,12 @@ final class ChunkAllocator {
             }
         }
         if (byteSize > MAX_BYTE_SIZE || pools.chunkByteSize(byteSize) > pools.maxBytes()) {
-            throw new IllegalArgumentException("byteSize: " + byteSize + " (expected: at most "
-                    + Math.min(MAX_BYTE_SIZE, pools.maxBytes()) + " after rounding up to its size class ("
-                    + (byteSize > MAX_BYTE_SIZE ? "too large" : pools.chunkByteSize(byteSize) + " bytes")
-                    + "), the most heap '" + name + "' can ever hold)");
+            allocationFailures.incrementAndGet();
+            throw new HeapOutOfMemoryError("heap '" + name + "': cannot allocate " + byteSize + " bytes: "
+                    + (byteSize > MAX_BYTE_SIZE ? "more than the address space holds"
+                            : "its " + ByteSizes.format(pools.chunkByteSize(byteSize)) + " chunk is larger than the budget "
+                            + ByteSizes.format(pools.maxBytes()))
+                    + ", so no allocation of it can ever succeed");
         }
     }
 

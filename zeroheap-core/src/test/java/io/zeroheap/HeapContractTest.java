@@ -234,13 +234,13 @@ abstract class HeapContractTest {
 
         assertThatThrownBy(() -> heap.allocate(-1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("byteSize: -1 (expected: >= 0)");
-        assertThatThrownBy(() -> heap.allocate(Long.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("byteSize: " + Long.MAX_VALUE);
         assertThatThrownBy(() -> arena.allocate(16, 3)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("byteAlignment: 3");
-        assertThatThrownBy(() -> arena.allocate(16, 2 * before.pageSize())).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("page size");
+        assertThatThrownBy(() -> arena.allocate(16, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("byteAlignment: 0");
         assertThatThrownBy(() -> arena.allocate(-5, 8)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> arena.allocate(-5, 3)).as("the size is checked first, as the JDK does")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("byteSize: -5");
         assertThatThrownBy(() -> heap.shrink(-1)).isInstanceOf(IllegalArgumentException.class);
         arena.close();
 
@@ -248,6 +248,95 @@ abstract class HeapContractTest {
         assertThat(after.allocatedBytes()).isEqualTo(before.allocatedBytes());
         assertThat(after.reservedBytes()).isEqualTo(before.reservedBytes());
         assertThat(after.poolHits() + after.poolMisses()).isEqualTo(before.poolHits() + before.poolMisses());
+    }
+
+    @Test
+    void aSizeNoHeapCanServeShouldBeAnOutOfMemoryErrorAsInTheJdksArenasAndLeaveTheHeapUnchanged() {
+        HeapStats before = heap.stats();
+        try (Arena confined = heap.newArena(); Arena shared = heap.newSharedArena()) {
+            for (Arena arena : List.of(confined, shared)) {
+                assertThatThrownBy(() -> arena.allocate(Long.MAX_VALUE, 2)).isInstanceOf(OutOfMemoryError.class)
+                        .isInstanceOf(HeapOutOfMemoryError.class).hasMessageContaining("can ever succeed");
+                assertThatThrownBy(() -> arena.allocate(Long.MAX_VALUE / 2, 8)).isInstanceOf(OutOfMemoryError.class);
+            }
+            assertThatThrownBy(() -> heap.allocate(Long.MAX_VALUE)).isInstanceOf(HeapOutOfMemoryError.class)
+                    .hasMessageContaining("cannot allocate " + Long.MAX_VALUE + " bytes");
+        }
+        HeapStats after = heap.stats();
+        assertThat(after.allocatedBytes()).isEqualTo(before.allocatedBytes());
+        assertThat(after.reservedBytes()).isEqualTo(before.reservedBytes());
+        assertThat(after.allocationFailures()).isEqualTo(before.allocationFailures() + 5);
+    }
+
+    @Test
+    void anyPowerOfTwoAlignmentShouldBeServedZeroedWithExactAccounting() {
+        long page = heap.stats().pageSize();
+        HeapStats before = heap.stats();
+        try (Arena arena = heap.newArena()) {
+            for (long alignment = 2 * page; alignment <= 4 * MIB; alignment *= 2) {
+                for (long size : new long[] {0, 1, 100, page, alignment, alignment + 1}) {
+                    MemorySegment segment = arena.allocate(size, alignment);
+                    assertThat(segment.address() % alignment).as("size %d aligned to %d", size, alignment).isZero();
+                    assertThat(segment.byteSize()).isEqualTo(size);
+                    assertThat(Zero.firstNonZero(segment)).isEqualTo(-1);
+                    segment.fill((byte) 0x3C);
+                }
+            }
+            assertThat(arena.allocate(10, 8).address() % 8).isZero();
+        }
+        heap.drain();
+        HeapStats after = heap.stats();
+        Zero.assertBalanced(after);
+        assertThat(after.allocatedBytes()).isEqualTo(before.allocatedBytes());
+        try (Arena arena = heap.newArena()) { // and every chunk came back zeroed
+            for (long alignment = 2 * page; alignment <= 4 * MIB; alignment *= 2) {
+                assertThat(Zero.firstNonZero(arena.allocate(alignment + 1, alignment))).isEqualTo(-1);
+            }
+        }
+    }
+
+    @Test
+    void zeroLengthAllocationsShouldGetDistinctAddresses() {
+        try (Arena confined = heap.newArena(); Arena shared = heap.newSharedArena()) {
+            for (Arena arena : List.of(confined, shared)) {
+                java.util.Set<Long> addresses = new java.util.HashSet<>();
+                for (int i = 0; i < 100; i++) {
+                    MemorySegment empty = arena.allocate(0);
+                    assertThat(empty.byteSize()).isZero();
+                    assertThat(addresses.add(empty.address())).as("allocation %d", i).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aThrowingCleanupActionShouldReachTheCallerAndTheArenasMemoryStillGoBack() {
+        heap.drain();
+        HeapStats before = heap.stats();
+        for (boolean shared : new boolean[] {false, true}) {
+            Arena arena = shared ? heap.newSharedArena() : heap.newArena();
+            MemorySegment segment = arena.allocate(64 * KIB);
+            List<String> ran = new java.util.ArrayList<>();
+            segment.reinterpret(16, arena, s -> {
+                ran.add("first");
+                throw new IllegalStateException("cleanup failed on purpose");
+            });
+            segment.reinterpret(16, arena, s -> ran.add("second"));
+
+            assertThatThrownBy(arena::close).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("cleanup failed on purpose");
+
+            assertThat(ran).as("every cleanup ran, as the JDK runs them").containsExactlyInAnyOrder("first", "second");
+            assertThat(arena.scope().isAlive()).isFalse();
+            assertThatThrownBy(() -> segment.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0))
+                    .isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(arena::close).as("a second close: already closed")
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        }
+        heap.drain();
+        HeapStats after = heap.stats();
+        assertThat(after.allocatedBytes()).as("the memory went back").isEqualTo(before.allocatedBytes());
+        Zero.assertBalanced(after);
     }
 
     @Test
@@ -368,9 +457,9 @@ abstract class HeapContractTest {
             small.drain();
             HeapStats before = small.stats();
             assertThatThrownBy(() -> small.allocate(9000))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("byteSize: 9000")
-                    .hasMessageContaining("12288 bytes");
+                    .isInstanceOf(HeapOutOfMemoryError.class)
+                    .hasMessageContaining("cannot allocate 9000 bytes")
+                    .hasMessageContaining("12.0 KiB chunk is larger than the budget 9.8 KiB");
             assertThat(small.stats().pooledBytes()).as("nothing was reclaimed for a hopeless request")
                     .isEqualTo(before.pooledBytes());
         }

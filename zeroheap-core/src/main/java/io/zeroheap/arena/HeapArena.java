@@ -15,8 +15,11 @@ import java.lang.ref.Reference;
  * first and only then hands the chunks back, so no live segment can reach recycled memory.
  *
  * <p>Allocations of at most half a page are sliced from shared chunks of {@link #SLAB_PAGES}
- * pages; larger ones get a chunk of their own. Alignment up to the page
- * size is supported.
+ * pages; larger ones get a chunk of their own. Every power-of-two alignment is served: up to
+ * the page size for free (chunks are page-aligned), above it by taking a chunk larger by the
+ * alignment less one page and slicing the aligned part out of it, which costs up to that many
+ * bytes more (a 4 KiB buffer aligned to 1 MiB takes a 1 MiB + 4 KiB chunk class). A
+ * zero-length allocation takes one byte of a slab, so each gets its own address.
  *
  * <p>When leak detection tracks it, an arena whose scope becomes unreachable (the arena and
  * all its segments are) without a close has its chunks handed back by its
@@ -72,19 +75,17 @@ public final class HeapArena implements Arena {
      * Returns a zeroed segment of {@code byteSize} bytes aligned to {@code byteAlignment}.
      *
      * @throws IllegalArgumentException if {@code byteSize < 0}, or {@code byteAlignment} is not
-     *                                  a power of two or exceeds the heap's page size
+     *                                  a power of two (checked in that order, before the state)
      * @throws IllegalStateException    if the arena is closed
      * @throws WrongThreadException     if the arena is confined and the caller is not its owner
-     * @throws io.zeroheap.HeapOutOfMemoryError if the heap cannot supply the memory
+     * @throws io.zeroheap.HeapOutOfMemoryError if the heap cannot supply the memory, or no heap
+     *                                  of its budget could (an {@link OutOfMemoryError}, as the
+     *                                  JDK's arenas throw for a size they cannot serve)
      */
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
         Checks.requireNonNegative(byteSize, "byteSize");
         Checks.requirePowerOfTwo(byteAlignment, "byteAlignment");
-        if (byteAlignment > pageSize) {
-            throw new IllegalArgumentException("byteAlignment: " + byteAlignment
-                    + " (expected: <= the page size " + pageSize + ", which every chunk is aligned to)");
-        }
         if (owner == null) {
             synchronized (this) {
                 return allocateOwned(byteSize, byteAlignment);
@@ -100,17 +101,32 @@ public final class HeapArena implements Arena {
         if (!scope.scope().isAlive()) {
             throw new IllegalStateException("Already closed");
         }
+        if (byteAlignment > pageSize) {
+            return allocateOverAligned(byteSize, byteAlignment);
+        }
         if (byteSize <= sliceLimit) {
             long offset = slab == null ? 0 : (slabOffset + byteAlignment - 1) & -byteAlignment;
-            if (slab == null || offset + byteSize > slab.byteSize()) {
+            long taken = Math.max(1, byteSize); // a zero-length segment gets an address of its own
+            if (slab == null || offset + taken > slab.byteSize()) {
                 slab = take(SLAB_PAGES * pageSize);
                 offset = 0;
             }
-            slabOffset = offset + byteSize;
+            slabOffset = offset + taken;
             return MemorySegment.ofAddress(slab.address() + offset).reinterpret(byteSize, scope, null);
         }
         Chunk chunk = take(byteSize);
         return MemorySegment.ofAddress(chunk.address()).reinterpret(byteSize, scope, null);
+    }
+
+    /** A chunk larger by the alignment less a page (chunks are page-aligned), sliced aligned. */
+    private MemorySegment allocateOverAligned(long byteSize, long byteAlignment) {
+        long padded = byteSize + (byteAlignment - pageSize);
+        if (padded < 0) { // overflows: more than any heap could serve
+            padded = Long.MAX_VALUE;
+        }
+        Chunk chunk = take(padded);
+        long aligned = (chunk.address() + byteAlignment - 1) & -byteAlignment;
+        return MemorySegment.ofAddress(aligned).reinterpret(byteSize, scope, null);
     }
 
     private Chunk take(long byteSize) {
@@ -134,26 +150,63 @@ public final class HeapArena implements Arena {
      */
     @Override
     public void close() {
-        if (owner == null) {
-            synchronized (this) {
-                closeOwned();
-            }
-            heap.arenaClosed(this);
-        } else {
+        if (owner != null) {
             closeOwned();
+            return;
+        }
+        boolean closedHere = false;
+        try {
+            synchronized (this) {
+                boolean wasAlive = scope.scope().isAlive();
+                try {
+                    closeOwned();
+                } finally {
+                    closedHere = wasAlive && !scope.scope().isAlive();
+                }
+            }
+        } finally {
+            if (closedHere) { // also when a cleanup action threw: the arena is closed
+                heap.arenaClosed(this);
+            }
         }
     }
 
+    /**
+     * Closes the scope, then hands the chunks back. If a segment's cleanup action throws, the
+     * JDK has closed the scope all the same (and run the other actions): the chunks go back,
+     * then the exception reaches the caller.
+     */
     private void closeOwned() {
-        scope.close(); // throws if already closed or wrong thread, before anything changes
-        if (leak != null) {
-            leak.close();
+        boolean wasAlive = scope.scope().isAlive();
+        Throwable cleanupFailure = null;
+        try {
+            scope.close(); // throws if already closed or wrong thread, before anything changes
+        } catch (RuntimeException | Error e) {
+            if (!wasAlive || scope.scope().isAlive()) {
+                throw e; // already closed, or not the owner: nothing changed
+            }
+            cleanupFailure = e;
         }
-        chunks.releaseTo(heap);
-        slab = null;
+        try {
+            if (leak != null) {
+                leak.close();
+            }
+            chunks.releaseTo(heap);
+            slab = null;
+        } catch (RuntimeException | Error e) {
+            if (cleanupFailure == null) {
+                throw e;
+            }
+            cleanupFailure.addSuppressed(e);
+        }
         // The tracker watches the scope: keep it reachable until the tracker is cleared, or
         // the GC could find it dead meanwhile and the reaper report a false leak.
         Reference.reachabilityFence(scope);
+        if (cleanupFailure instanceof RuntimeException e) {
+            throw e;
+        } else if (cleanupFailure instanceof Error e) {
+            throw e;
+        }
     }
 
     @Override
