@@ -53,4 +53,5 @@ zh_find_jdk25 || exit 1
 zh_find_maven || exit 1
 export PATH="$JAVA_HOME/bin:$PATH"
 # Maven's own libraries call sun.misc.Unsafe; keep JDK 25's warnings about them off the output.
-export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -Dstyle.color=never"
+# No colours, and no stray ANSI reset codes (jansi writes them even in batch mode).
+export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -Dstyle.color=never -Djansi.noreset=true"

@@ -61,6 +61,7 @@ public final class HeapEvents {
      *
      * @throws UncheckedIOException if the settings cannot be read from the jar
      */
+    @SuppressWarnings("exports") // callers that use the settings read jdk.jfr themselves, as they must to record
     public static Configuration configuration() {
         try (InputStream in = HeapEvents.class.getResourceAsStream(SETTINGS_RESOURCE)) {
             if (in == null) {

@@ -466,6 +466,7 @@ abstract class HeapContractTest {
     }
 
     @Test
+    @SuppressWarnings("restricted") // nanosleep with the C library's own signature
     void aGenerationHeldByADowncallShouldRetireLaterWithoutLosingItsMemory() throws Exception {
         java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
         var nanosleep = linker.downcallHandle(linker.defaultLookup().find("nanosleep").orElseThrow(),

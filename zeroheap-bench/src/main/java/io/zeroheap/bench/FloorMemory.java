@@ -40,6 +40,7 @@ final class FloorMemory {
     }
 
     /** A segment of {@code byteSize} bytes reading zero, page-aligned, freed when {@code arena} closes. */
+    @SuppressWarnings("restricted") // a view of the mapping just made, unmapped when the arena closes
     static MemorySegment allocate(Arena arena, long byteSize) {
         if (MMAP == null || MADVISE == null || MUNMAP == null) {
             return arena.allocate(byteSize, PAGE_BYTES);
@@ -85,6 +86,7 @@ final class FloorMemory {
         }
     }
 
+    @SuppressWarnings("restricted") // callers pass the C library's own signatures
     private static Optional<MethodHandle> downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         if (!NATIVE) {
             return Optional.empty();

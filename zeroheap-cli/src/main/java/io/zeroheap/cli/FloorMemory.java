@@ -59,6 +59,7 @@ final class FloorMemory implements AutoCloseable {
         return segment;
     }
 
+    @SuppressWarnings("restricted") // a view of the mapping just made, unmapped when the arena closes
     private MemorySegment map(long byteSize) {
         long length = (byteSize + PAGE_BYTES - 1) & -PAGE_BYTES;
         boolean huge = length >= HUGE_PAGE_BYTES;

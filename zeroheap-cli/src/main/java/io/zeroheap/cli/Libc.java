@@ -24,6 +24,7 @@ final class Libc {
     }
 
     /** A downcall handle for C function {@code name}, or empty where {@link #unavailable()} or the function is missing. */
+    @SuppressWarnings("restricted") // callers pass the C library's own signatures
     static Optional<MethodHandle> downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         if (UNAVAILABLE != null) {
             return Optional.empty();

@@ -58,6 +58,7 @@ final class NettyAllocator implements HandOverAllocator<ByteBuf> {
      * them.
      */
     @Override
+    @SuppressWarnings("deprecation") // freeThreadLocalCache, deprecated in Netty 4.2, is what drops the thread-local
     public void close() {
         netty.trimCurrentThreadCache();
         netty.freeThreadLocalCache();

@@ -97,6 +97,7 @@ public final class HeapArena implements Arena {
         return allocateOwned(byteSize, byteAlignment);
     }
 
+    @SuppressWarnings("restricted") // views of chunks taken from the heap, bounded by them and scoped to this arena
     private MemorySegment allocateOwned(long byteSize, long byteAlignment) {
         if (!scope.scope().isAlive()) {
             throw new IllegalStateException("Already closed");

@@ -66,6 +66,7 @@ public final class ArenaMemorySource implements MemorySource {
     }
 
     @Override
+    @SuppressWarnings("restricted") // the address and size are memory this source handed out
     public void zero(long address, long byteSize) {
         MemorySegment.ofAddress(address).reinterpret(byteSize).fill((byte) 0);
     }

@@ -30,6 +30,7 @@ final class Linux {
      * @throws IllegalCallerException where native access is not enabled for this module
      * @throws java.util.NoSuchElementException where the C library has no such function
      */
+    @SuppressWarnings("restricted") // callers pass the C library's own signatures
     static MethodHandle libc(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         Linker linker = Linker.nativeLinker();
         return linker.downcallHandle(linker.defaultLookup().find(name).orElseThrow(), descriptor, options);

@@ -58,6 +58,7 @@ public final class MmapMemorySource implements MemorySource {
         return aligned;
     }
 
+    @SuppressWarnings("restricted") // the address and size are a mapping this source just made
     private void prefaultByTouch(long address, long byteSize) {
         MemorySegment segment = MemorySegment.ofAddress(address).reinterpret(byteSize);
         for (long offset = 0; offset < byteSize; offset += pageSize) {

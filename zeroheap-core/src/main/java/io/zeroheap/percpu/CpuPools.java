@@ -197,7 +197,7 @@ public final class CpuPools implements Shrinker {
         if (cpu >= 0 && cpu < length) {
             return pool(cpu, true);
         }
-        return pool((int) Math.floorMod(Thread.currentThread().threadId(), length), false);
+        return pool(Math.floorMod(Thread.currentThread().threadId(), length), false);
     }
 
     private CpuPool pool(int index, boolean cpuKnown) {

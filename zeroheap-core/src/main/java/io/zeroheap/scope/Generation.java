@@ -90,6 +90,7 @@ public final class Generation {
     }
 
     /** Returns a segment of {@code byteSize} bytes at {@code address} in this generation's scope. */
+    @SuppressWarnings("restricted") // the address and size are a chunk of this generation, which the arena scopes
     MemorySegment segment(long address, long byteSize) {
         return MemorySegment.ofAddress(address).reinterpret(byteSize, arena, null);
     }

@@ -56,7 +56,7 @@ public final class Generations {
      */
     public Lease join(long byteSize) {
         int cpu = Cpus.current();
-        int slot = cpu >= 0 && cpu < slots ? cpu : (int) Math.floorMod(Thread.currentThread().threadId(), slots);
+        int slot = cpu >= 0 && cpu < slots ? cpu : Math.floorMod(Thread.currentThread().threadId(), slots);
         while (true) {
             Generation generation = current;
             if (generation == null) {

@@ -46,6 +46,7 @@ class CpuPoolTest {
         return chunk;
     }
 
+    @SuppressWarnings("restricted") // a view of a chunk the pools handed out
     private static MemorySegment memory(Chunk chunk) {
         return MemorySegment.ofAddress(chunk.address()).reinterpret(chunk.byteSize());
     }
@@ -243,7 +244,6 @@ class CpuPoolTest {
         assertThat(drained).containsExactly(chunk);
     }
 
-    /** [0] clean chunks per class, [1] dirty per class, [2] totals (clean takes, dirty takes, zeroed idle, offers, bytes). */
     /** Chunks a take handed back because zeroing them failed. */
     private final List<Chunk> handedBack = new ArrayList<>();
 
@@ -322,6 +322,7 @@ class CpuPoolTest {
         assertThat(counts[2][4]).isZero();
     }
 
+    /** [0] clean chunks per class, [1] dirty per class, [2] totals (clean takes, dirty takes, zeroed idle, offers, bytes). */
     private static long[][] snapshot(CpuPool pool) {
         long[] clean = new long[64];
         long[] dirty = new long[64];

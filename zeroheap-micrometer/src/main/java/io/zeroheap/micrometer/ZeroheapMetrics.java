@@ -62,6 +62,7 @@ import java.util.function.ToDoubleFunction;
  * <p>Thread-safe: {@link #bindTo} and {@link #close} may be called from any thread;
  * bind once per registry.
  */
+@SuppressWarnings("exports") // micrometer.core is automatic, so users read it themselves (see module-info)
 public final class ZeroheapMetrics implements MeterBinder, AutoCloseable {
 
     /** How long a snapshot serves the meters of a scrape that have not read it yet. */
