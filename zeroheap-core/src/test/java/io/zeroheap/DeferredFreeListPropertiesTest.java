@@ -1,13 +1,11 @@
 package io.zeroheap;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,12 +22,12 @@ class DeferredFreeListPropertiesTest {
 
     private static DeferredFreeList list;
 
-    @BeforeContainer
+    @BeforeAll
     static void createList() {
         list = DeferredFreeList.builder().workerName("properties-deferred-free").build();
     }
 
-    @AfterContainer
+    @AfterAll
     static void closeList() {
         list.close();
     }
@@ -43,17 +41,29 @@ class DeferredFreeListPropertiesTest {
     record Scan(long nrToScan) implements Op {
     }
 
-    @Provide
-    Arbitrary<List<Op>> operations() {
-        Arbitrary<Op> defer = Arbitraries.longs().between(0, 64).map(Defer::new);
-        Arbitrary<Op> scan = Arbitraries.longs().between(0, 200).map(Scan::new);
-        return Arbitraries.frequencyOf(
-                Tuple.of(3, defer),
-                Tuple.of(1, scan)).list().ofMaxSize(60);
+    @SuppressWarnings("unchecked")
+    static Gen<List<Op>> operations() {
+        Gen<Op> defer = Theories.longs(0, 64).map(Defer::new);
+        Gen<Op> scan = Theories.longs(0, 200).map(Scan::new);
+        return Theories.lists(Generate.frequency(
+                Pair.of(3, defer),
+                Pair.of(1, scan)), 0, 60);
     }
 
-    @Property(tries = 200)
-    void scansFreeOldestFirstAndAccountingMatchesTheModel(@ForAll("operations") List<Op> ops) throws Exception {
+    @Test
+    void scansFreeOldestFirstAndAccountingMatchesTheModel() {
+        Theories.qt(200).forAll(operations()).checkAssert(ops -> {
+            try {
+                check(ops);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    private static void check(List<Op> ops) throws InterruptedException {
+        list.drain(); // a falsified try (shrinking runs many) may have left items behind
         DeferredFreeStats before = list.stats();
         Deque<RecordingItem> model = new ArrayDeque<>();
         List<RecordingItem> all = new ArrayList<>();

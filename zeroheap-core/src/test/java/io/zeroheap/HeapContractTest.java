@@ -310,6 +310,7 @@ abstract class HeapContractTest {
     }
 
     @Test
+    @SuppressWarnings("restricted") // cleanup actions on the arena's own segment, as a user registers them
     void aThrowingCleanupActionShouldReachTheCallerAndTheArenasMemoryStillGoBack() {
         heap.drain();
         HeapStats before = heap.stats();

@@ -1,12 +1,10 @@
 package io.zeroheap;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+import org.quicktheories.generators.SourceDSL;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -15,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,37 +59,54 @@ class HeapPropertiesTest {
         }
     }
 
-    @Provide
-    Arbitrary<List<Op>> ops() {
-        Arbitrary<Long> sizes = Arbitraries.oneOf(
-                Arbitraries.longs().between(0, 9000),
-                Arbitraries.of(4095L, 4096L, 4097L, 65536L, 1L << 20, (32L << 20) + 1));
-        Arbitrary<Integer> index = Arbitraries.integers().between(0, 7);
-        Arbitrary<Op> op = Arbitraries.frequencyOf(
-                Tuple.of(4, sizes.map(Allocate::new)),
-                Tuple.of(1, index.map(Retain::new)),
-                Tuple.of(3, index.map(Close::new)),
-                Tuple.of(3, Arbitraries.longs().between(0, 20_000).map(ArenaAllocate::new)),
-                Tuple.of(1, Arbitraries.just(new ArenaClose())),
-                Tuple.of(1, Arbitraries.longs().between(0, 64).map(Shrink::new)),
-                Tuple.of(1, index.map(HandOver::new)),
-                Tuple.of(1, Arbitraries.just(new TakeOver())));
-        return op.list().ofMinSize(1).ofMaxSize(40);
+    @SuppressWarnings("unchecked")
+    static Gen<List<Op>> ops() {
+        Gen<Long> sizes = Generate.frequency(
+                Pair.of(1, Theories.longs(0, 9000)),
+                Pair.of(1, Generate.pick(List.of(4095L, 4096L, 4097L, 65536L, 1L << 20, (32L << 20) + 1))));
+        Gen<Integer> index = Theories.ints(0, 7);
+        Gen<Op> op = Generate.frequency(
+                Pair.of(4, sizes.map(Allocate::new)),
+                Pair.of(1, index.map(Retain::new)),
+                Pair.of(3, index.map(Close::new)),
+                Pair.of(3, Theories.longs(0, 20_000).map(ArenaAllocate::new)),
+                Pair.of(1, Generate.constant(new ArenaClose())),
+                Pair.of(1, Theories.longs(0, 64).map(Shrink::new)),
+                Pair.of(1, index.map(HandOver::new)),
+                Pair.of(1, Generate.constant(new TakeOver())));
+        return Theories.lists(op, 1, 40);
     }
 
-    @Provide
-    Arbitrary<List<List<Op>>> twoThreads() {
-        return Combinators.combine(ops(), ops()).as(List::of);
+    /** 60 tries, as before; a try takes about 70 ms, so shrinking gets 600 cycles (under a minute). */
+    @Test
+    void twoThreadsNeverSeeStaleDataAndTheAccountsBalance() {
+        Theories.qt(60, 600).forAll(ops(), ops(), SourceDSL.booleans().all())
+                .checkAssert((first, second, deferredFree) -> {
+                    try {
+                        check(first, second, deferredFree);
+                    } catch (ExecutionException e) {
+                        throw e.getCause() instanceof Error error ? error : new AssertionError(e.getCause());
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                });
     }
 
-    @Property(tries = 60)
-    void twoThreadsNeverSeeStaleDataAndTheAccountsBalance(@ForAll("twoThreads") List<List<Op>> programs,
-                                                          @ForAll boolean deferredFree) throws Exception {
+    private static void check(List<Op> first, List<Op> second, boolean deferredFree) throws Exception {
         try (SystemHeap heap = SystemHeap.builder().name("properties").register(false)
                 .deferredFree(deferredFree).generationMaxBuffers(8).build()) {
             ConcurrentLinkedQueue<HeapBuffer> handedOver = new ConcurrentLinkedQueue<>();
-            CompletableFuture<Void> other = CompletableFuture.runAsync(() -> run(heap, programs.get(1), handedOver, 2));
-            run(heap, programs.get(0), handedOver, 1);
+            CompletableFuture<Void> other = CompletableFuture.runAsync(() -> run(heap, second, handedOver, 2));
+            try {
+                run(heap, first, handedOver, 1);
+            } catch (Throwable t) {
+                try {
+                    other.get(60, TimeUnit.SECONDS); // never close the heap under the other thread
+                } catch (Exception e) {
+                    t.addSuppressed(e);
+                }
+                throw t;
+            }
             other.get(60, TimeUnit.SECONDS);
             HeapBuffer left;
             while ((left = handedOver.poll()) != null) {

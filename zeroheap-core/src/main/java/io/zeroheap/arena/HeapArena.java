@@ -120,6 +120,7 @@ public final class HeapArena implements Arena {
     }
 
     /** A chunk larger by the alignment less a page (chunks are page-aligned), sliced aligned. */
+    @SuppressWarnings("restricted") // a view of a chunk taken from the heap, inside it and scoped to this arena
     private MemorySegment allocateOverAligned(long byteSize, long byteAlignment) {
         long padded = byteSize + (byteAlignment - pageSize);
         if (padded < 0) { // overflows: more than any heap could serve

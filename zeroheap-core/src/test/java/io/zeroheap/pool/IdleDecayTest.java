@@ -1,8 +1,6 @@
 package io.zeroheap.pool;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import io.zeroheap.Theories;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,20 +63,18 @@ class IdleDecayTest {
     }
 
     /** Whatever the use pattern, a tick never gives back more than was idle, nor a negative count. */
-    @Property(tries = 200)
-    void aTickShouldReleaseAtMostTheIdleChunks(@ForAll("lows") int[] lows, @ForAll @IntRange(max = 500) int pooled) {
-        IdleDecay.History history = decay.newHistory();
-        long current = pooled;
-        for (int low : lows) {
-            long idle = Math.min(low, current);
-            long r = history.endInterval(idle, current);
-            assertThat(r).isBetween(0L, idle);
-            current -= r;
-        }
-    }
-
-    @net.jqwik.api.Provide
-    net.jqwik.api.Arbitrary<int[]> lows() {
-        return net.jqwik.api.Arbitraries.integers().between(0, 500).array(int[].class).ofMaxSize(40);
+    @Test
+    void aTickShouldReleaseAtMostTheIdleChunks() {
+        Theories.qt(200).forAll(Theories.lists(Theories.ints(0, 500), 0, 40), Theories.ints(0, 500))
+                .checkAssert((lows, pooled) -> {
+                    IdleDecay.History history = decay.newHistory();
+                    long current = pooled;
+                    for (int low : lows) {
+                        long idle = Math.min(low, current);
+                        long r = history.endInterval(idle, current);
+                        assertThat(r).isBetween(0L, idle);
+                        current -= r;
+                    }
+                });
     }
 }

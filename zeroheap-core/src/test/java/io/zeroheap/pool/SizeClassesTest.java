@@ -1,8 +1,6 @@
 package io.zeroheap.pool;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.LongRange;
+import io.zeroheap.Theories;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,19 +11,20 @@ class SizeClassesTest {
     private static final long PAGE = 4096;
     private final SizeClasses classes = new SizeClasses(PAGE, 32L << 20);
 
-    @Property(tries = 2000)
-    void everySizeGetsTheSmallestPageMultipleClassThatHoldsItWastingAtMostAQuarter(
-            @ForAll @LongRange(min = 0, max = 32L << 20) long byteSize) {
-        int index = classes.indexOf(byteSize);
-        long chunk = classes.byteSize(index);
-        long asked = Math.max(PAGE, classes.roundToPages(byteSize));
+    @Test
+    void everySizeGetsTheSmallestPageMultipleClassThatHoldsItWastingAtMostAQuarter() {
+        Theories.qt(2000).forAll(Theories.longs(0, 32L << 20)).checkAssert(byteSize -> {
+            int index = classes.indexOf(byteSize);
+            long chunk = classes.byteSize(index);
+            long asked = Math.max(PAGE, classes.roundToPages(byteSize));
 
-        assertThat(chunk).isGreaterThanOrEqualTo(byteSize);
-        assertThat(chunk % PAGE).isZero();
-        assertThat(chunk - asked).as("waste for %d in class %d", byteSize, chunk).isLessThanOrEqualTo(chunk / 4);
-        if (index > 0) {
-            assertThat(classes.byteSize(index - 1)).as("the class below is too small").isLessThan(byteSize);
-        }
+            assertThat(chunk).isGreaterThanOrEqualTo(byteSize);
+            assertThat(chunk % PAGE).isZero();
+            assertThat(chunk - asked).as("waste for %d in class %d", byteSize, chunk).isLessThanOrEqualTo(chunk / 4);
+            if (index > 0) {
+                assertThat(classes.byteSize(index - 1)).as("the class below is too small").isLessThan(byteSize);
+            }
+        });
     }
 
     @Test

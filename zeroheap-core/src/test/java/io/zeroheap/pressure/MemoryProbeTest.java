@@ -1,9 +1,6 @@
 package io.zeroheap.pressure;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.LongRange;
+import io.zeroheap.Theories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,22 +58,22 @@ class MemoryProbeTest {
     }
 
     /** Under the low watermark reclaim brings available memory to the high one; above it, nothing. */
-    @Property(tries = 300)
-    void reclaimShouldStartUnderLowAndReachHigh(@ForAll @LongRange(min = 1, max = 1L << 40) long limit,
-                                               @ForAll @DoubleRange(min = 0, max = 1) double availableShare,
-                                               @ForAll @DoubleRange(min = 0.01, max = 0.3) double low,
-                                               @ForAll @DoubleRange(min = 0, max = 0.3) double extra) {
-        Watermarks marks = new Watermarks(low, Math.min(0.99, low + extra));
-        MemoryReading reading = new MemoryReading(limit, (long) (limit * availableShare), "test");
+    @Test
+    void reclaimShouldStartUnderLowAndReachHigh() {
+        Theories.qt(300).forAll(Theories.longs(1, 1L << 40), Theories.doubles(0, 1), Theories.doubles(0.01, 0.3),
+                Theories.doubles(0, 0.3)).checkAssert((limit, availableShare, low, extra) -> {
+            Watermarks marks = new Watermarks(low, Math.min(0.99, low + extra));
+            MemoryReading reading = new MemoryReading(limit, (long) (limit * availableShare), "test");
 
-        long reclaim = marks.bytesToReclaim(reading);
+            long reclaim = marks.bytesToReclaim(reading);
 
-        if (reading.availableBytes() >= marks.lowBytes(reading)) {
-            assertThat(reclaim).isZero();
-        } else {
-            assertThat(reclaim).isPositive();
-            assertThat(reading.availableBytes() + reclaim).isEqualTo(marks.highBytes(reading));
-        }
+            if (reading.availableBytes() >= marks.lowBytes(reading)) {
+                assertThat(reclaim).isZero();
+            } else {
+                assertThat(reclaim).isPositive();
+                assertThat(reading.availableBytes() + reclaim).isEqualTo(marks.highBytes(reading));
+            }
+        });
     }
 
     private Path meminfo(long total, long available) throws IOException {
