@@ -177,6 +177,8 @@ class ReclaimerTest {
         Reclaimer reclaimer = Reclaimer.builder().shrinkers(new Shrinkers()).psiFile(psi).watermarks(false)
                 .threadName("test-reclaim").build();
         try {
+            // The reclaim thread arms the trigger when it starts, off the building thread.
+            DeferredFreeListTest.awaitTrue(() -> !reclaimer.stats().psi().equals("starting"), "the trigger armed or refused");
             String status = reclaimer.stats().psi();
             if (!status.startsWith("armed")) {
                 System.out.println("ReclaimerTest: PSI trigger not armed here: " + status);
