@@ -20,14 +20,31 @@ public interface Heap extends AutoCloseable {
      *
      * @param byteSize the size in bytes, {@code >= 0}
      * @return the buffer, with a reference count of 1
-     * @throws IllegalArgumentException if {@code byteSize} is negative or larger than the heap
-     *                                  could ever hold; the heap is unchanged
+     * @throws IllegalArgumentException if {@code byteSize} is negative; the heap is unchanged
      * @throws HeapOutOfMemoryError     if the memory cannot be had even after reclaiming what
-     *                                  the heap's shrinkers could; nothing is allocated (the
+     *                                  the heap's shrinkers could, or the size is larger than
+     *                                  the heap could ever hold; nothing is allocated (the
      *                                  reclaim may have given pooled and pending memory back)
      * @throws IllegalStateException    if the heap is closed
      */
     HeapBuffer allocate(long byteSize);
+
+    /**
+     * Allocates a buffer as {@link #allocate} does that zeroheap's leak detection never tracks,
+     * whatever the heap's {@link LeakDetection} level: for a wrapper that reports a dropped
+     * buffer itself (a Netty {@code ByteBuf} under Netty's {@code ResourceLeakDetector}), so
+     * that one leak is not reported twice. A dropped untracked buffer keeps its memory until
+     * the heap is closed. This default calls {@link #allocate}.
+     *
+     * @param byteSize the size in bytes, {@code >= 0}
+     * @return the buffer, with a reference count of 1
+     * @throws IllegalArgumentException as {@link #allocate}
+     * @throws HeapOutOfMemoryError     as {@link #allocate}
+     * @throws IllegalStateException    if the heap is closed
+     */
+    default HeapBuffer allocateUntracked(long byteSize) {
+        return allocate(byteSize);
+    }
 
     /**
      * Returns a new confined arena whose {@code allocate} draws zeroed memory from this heap and

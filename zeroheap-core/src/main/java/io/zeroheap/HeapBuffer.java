@@ -51,12 +51,17 @@ public final class HeapBuffer implements AutoCloseable {
     private volatile int refCount = 1;
 
     HeapBuffer(SystemHeap heap, Chunk chunk, Lease lease, MemorySegment segment, LeakDetector leaks) {
+        this(heap, chunk, lease, segment, leaks, true);
+    }
+
+    HeapBuffer(SystemHeap heap, Chunk chunk, Lease lease, MemorySegment segment, LeakDetector leaks,
+               boolean mayTrack) {
         this.heap = heap;
         this.chunk = chunk;
         this.lease = lease;
         this.segment = segment;
         // Last: if making the tracker throws, the caller releases the chunk (SystemHeap.allocate).
-        this.leak = leaks.shouldTrack()
+        this.leak = mayTrack && leaks.shouldTrack()
                 ? new BufferLeakTracker(this, leaks, heap, chunk, lease, segment.byteSize()) : null;
     }
 

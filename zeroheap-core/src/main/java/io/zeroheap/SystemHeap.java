@@ -197,6 +197,15 @@ public final class SystemHeap implements Heap {
 
     @Override
     public HeapBuffer allocate(long byteSize) {
+        return allocate(byteSize, true);
+    }
+
+    @Override
+    public HeapBuffer allocateUntracked(long byteSize) {
+        return allocate(byteSize, false);
+    }
+
+    private HeapBuffer allocate(long byteSize, boolean mayTrack) {
         requireOpen();
         Chunk chunk = null;
         if (cpuPools != null) {
@@ -210,7 +219,7 @@ public final class SystemHeap implements Heap {
         Lease lease = null;
         try {
             lease = generations.join(chunk.byteSize());
-            return new HeapBuffer(this, chunk, lease, lease.segment(chunk.address(), byteSize), leaks);
+            return new HeapBuffer(this, chunk, lease, lease.segment(chunk.address(), byteSize), leaks, mayTrack);
         } catch (Throwable e) {
             // Joining (it may open a shared arena), making the segment or the leak tracker
             // failed: the chunk was taken, and maybe the generation joined, so give them back

@@ -172,6 +172,21 @@ class LeakDetectionTest {
     }
 
     @Test
+    void anUntrackedBufferShouldNeverBeReportedEvenWhenEveryAllocationIsTracked() throws Exception {
+        SystemHeap heap = heap("leak-untracked", LeakDetection.ALL);
+        heap.allocateUntracked(4 * KIB).segment().fill((byte) 0x5A); // dropped: its wrapper reports it
+        leakBuffer(heap, 8 * KIB); // a tracked one, found: the GC ran and the reaper looked
+        gcUntil(() -> heap.stats().leakedBuffers() == 1);
+        gcSeveralTimes();
+
+        assertThat(heap.stats().leakedBuffers()).as("only the tracked one").isOne();
+        assertThat(heap.stats().leakedBytes()).isEqualTo(8 * KIB);
+        assertThat(reports).singleElement().satisfies(record ->
+                assertThat(record.getMessage()).contains("HeapBuffer of 8192 bytes"));
+        assertThat(heap.stats().allocatedBytes()).as("the untracked one keeps its memory").isEqualTo(4 * KIB);
+    }
+
+    @Test
     void aBufferRetainedAndDroppedShouldBeReclaimedExactlyOnce() throws Exception {
         SystemHeap heap = heap("leak-retained", LeakDetection.ALL);
         leakRetainedBuffer(heap);
