@@ -583,7 +583,7 @@ public final class SystemHeap implements Heap {
         }
 
         /**
-         * Sets the heap's name (default {@code system}); it must be unique among registered
+         * Sets the heap's name (default {@code heap}; {@code system} is taken by {@link Heaps#system()}); it must be unique among registered
          * heaps.
          *
          * @throws IllegalArgumentException if blank
