@@ -8,6 +8,7 @@ import io.zeroheap.free.ChunkRecycler;
 import io.zeroheap.leak.LeakDetector;
 import io.zeroheap.os.ArenaMemorySource;
 import io.zeroheap.os.Cpus;
+import io.zeroheap.os.FaultInjectingSource;
 import io.zeroheap.os.MemorySource;
 import io.zeroheap.percpu.CpuPools;
 import io.zeroheap.pool.Chunk;
@@ -91,6 +92,8 @@ public final class SystemHeap implements Heap {
     private final HeapRegistrations registrations = new HeapRegistrations(this);
     private final ChunkSupply supply = new Supply();
     private volatile boolean closed;
+    /** Null unless built with {@link Builder#injectFaults}. */
+    private final FaultInjectingSource faults;
     /** Whether this is the heap of {@link Heaps#system()}, which cannot be closed. */
     private final boolean processWide;
     private final boolean refillPools;
@@ -99,6 +102,7 @@ public final class SystemHeap implements Heap {
     private final CpuPools cpuPools;
 
     private SystemHeap(Builder builder, MemorySource source, LeakDetector leaks) {
+        this.faults = source instanceof FaultInjectingSource injecting ? injecting : null;
         this.name = builder.name;
         this.processWide = builder.processWide;
         this.reclaimer = builder.reclaimer != null ? builder.reclaimer : Reclaimer.system();
@@ -182,6 +186,21 @@ public final class SystemHeap implements Heap {
     private void onCpuIdle(int cpu) {
         if (!closed && generations.hasOldWaiting()) {
             freeList.requestIdleAction();
+        }
+    }
+
+    /**
+     * Returns how many calls into the OS were made to fail by {@link Builder#injectFaults}
+     * (0 for a heap built without). Thread-safe.
+     */
+    public long injectedFaults() {
+        return faults == null ? 0 : faults.injectedFaults();
+    }
+
+    /** Makes no more calls fail on a heap built with {@link Builder#injectFaults}. Thread-safe. */
+    public void stopInjectingFaults() {
+        if (faults != null) {
+            faults.setProbability(0);
         }
     }
 
@@ -573,6 +592,8 @@ public final class SystemHeap implements Heap {
         private Duration idleDecay = Duration.ofSeconds(10);
         private Reclaimer reclaimer;
         private MemorySource memorySource;
+        private double faultProbability;
+        private long faultSeed;
         private Boolean jmx;
         /** Null: not set; build() reads the system property then. */
         private LeakDetection leakDetection;
@@ -936,6 +957,27 @@ public final class SystemHeap implements Heap {
             return this;
         }
 
+        /**
+         * TESTING ONLY: makes a share of the heap's calls into the OS fail ({@code mmap}
+         * refuses, {@code munmap}, {@code madvise} and zeroing fail), to see that a program,
+         * and the heap, survive them: every allocation either succeeds with zeroed memory or
+         * fails with a clear exception, and nothing is lost from the accounts. Off by default;
+         * never in production. {@link SystemHeap#injectedFaults()} counts them and
+         * {@link SystemHeap#stopInjectingFaults()} ends them.
+         *
+         * @param probability the share of calls that fail, 0 (off) to 1
+         * @param seed        seeds which calls fail (one thread repeats exactly)
+         * @throws IllegalArgumentException if {@code probability} is not within [0, 1]
+         */
+        public Builder injectFaults(double probability, long seed) {
+            if (!(probability >= 0 && probability <= 1)) {
+                throw new IllegalArgumentException("probability: " + probability + " (expected: 0 to 1)");
+            }
+            this.faultProbability = probability;
+            this.faultSeed = seed;
+            return this;
+        }
+
         /** Sets the memory source; for tests that make the OS refuse memory. */
         Builder memorySource(MemorySource source) {
             this.memorySource = Checks.requireNonNull(source, "source");
@@ -960,6 +1002,9 @@ public final class SystemHeap implements Heap {
                     : new LeakDetector(name, LeakDetection.fromSystemProperty(), true, leakClock);
             MemorySource source = memorySource != null ? memorySource
                     : portableMemory ? new ArenaMemorySource() : MemorySource.platformDefault();
+            if (faultProbability > 0) {
+                source = new FaultInjectingSource(source, faultProbability, faultSeed);
+            }
             if (pageSize != 0 && pageSize % source.pageSize() != 0) {
                 throw new IllegalArgumentException("pageSize: " + pageSize + " (expected: a multiple of the OS page size "
                         + source.pageSize() + ")");

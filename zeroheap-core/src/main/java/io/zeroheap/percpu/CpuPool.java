@@ -342,12 +342,11 @@ public final class CpuPool extends CpuPoolState {
                 unlock();
             }
             if (giveBack) {
-                for (int i = 0; i < n; i++) { // outside the lock: the sink unmaps
+                for (int i = 0; i < n; i++) {
                     held[i].dirty = false;
                     held[i].adopted = false;
-                    lateSink.accept(held[i]);
-                    held[i] = null;
                 }
+                handAll(held, n, lateSink); // outside the lock: the sink unmaps
             }
             return;
         }
@@ -589,10 +588,29 @@ public final class CpuPool extends CpuPoolState {
         } finally {
             unlock();
         }
-        for (int i = 0; i < n; i++) { // outside the lock: the sink may unmap
-            sink.accept(drained[i]);
-        }
+        handAll(drained, n, sink); // outside the lock: the sink may unmap
         return bytes;
+    }
+
+    /**
+     * Hands the first {@code n} chunks to {@code sink}, clearing the array; one the sink fails
+     * on (an unmap that fails) does not keep the others from it.
+     *
+     * @throws RuntimeException the first failure, the later ones suppressed
+     */
+    private static void handAll(Chunk[] chunks, int n, Consumer<Chunk> sink) {
+        RuntimeException failure = null;
+        for (int i = 0; i < n; i++) {
+            try {
+                sink.accept(chunks[i]);
+            } catch (RuntimeException e) {
+                failure = firstOf(failure, e);
+            }
+            chunks[i] = null;
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     private static Chunk[] add(Chunk[] array, int at, Chunk chunk) {
@@ -717,12 +735,20 @@ public final class CpuPool extends CpuPoolState {
     }
 
     private void drainZeroedTo(Consumer<Chunk> sink) {
+        RuntimeException failure = null;
         for (Chunk chunk = takeZeroed(); chunk != null; ) {
             Chunk next = chunk.nextLocal;
             chunk.nextLocal = null;
             chunk.adopted = false;
-            sink.accept(chunk);
+            try {
+                sink.accept(chunk);
+            } catch (RuntimeException e) {
+                failure = firstOf(failure, e);
+            }
             chunk = next;
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

@@ -249,11 +249,24 @@ public final class PoolSet implements Shrinker {
      * gives it back to the OS unzeroed.
      *
      * @return true if the chunk was zeroed and pooled; false if it went back to the OS
+     * @throws RuntimeException if zeroing failed (the chunk went back to the OS instead: a
+     *                          chunk that cannot be zeroed is never pooled, nor kept pending
+     *                          with nobody to free it) or unmapping did (its bytes left the
+     *                          budget all the same)
      */
     public boolean free(Chunk chunk, FreeReason reason) {
         PagePool pool = chunk.pool();
         if (reason == FreeReason.NORMAL && pool.hasRoom(chunk)) {
-            source.zero(chunk.address(), chunk.byteSize());
+            try {
+                source.zero(chunk.address(), chunk.byteSize());
+            } catch (RuntimeException e) {
+                try {
+                    releasePending(chunk, false);
+                } catch (RuntimeException again) {
+                    e.addSuppressed(again);
+                }
+                throw e;
+            }
             if (pool.offerZeroed(chunk)) {
                 return true;
             }
@@ -514,9 +527,17 @@ public final class PoolSet implements Shrinker {
         return true;
     }
 
+    /**
+     * Unmaps a chunk its pool booked as released and takes its bytes out of the budget, even
+     * if {@code munmap} throws (the pool no longer has the chunk: a budget that kept counting it
+     * would drift with every failure). The failure still reaches the caller, which counts it.
+     */
     private void unmap(Chunk chunk) {
-        source.unmap(chunk.address(), chunk.byteSize());
-        changeHeld(-chunk.byteSize());
+        try {
+            source.unmap(chunk.address(), chunk.byteSize());
+        } finally {
+            changeHeld(-chunk.byteSize());
+        }
     }
 
     private void changeHeld(long delta) {
