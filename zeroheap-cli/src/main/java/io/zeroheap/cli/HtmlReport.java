@@ -17,7 +17,8 @@ import java.util.Optional;
  * allocator's median relative to {@code Arena.ofConfined()} (class {@code ratio}), and the most
  * memory it held (class {@code memory}; the JDK arenas hold nothing measurable and say so); the
  * table the terminal prints (per regime p50, ratios to the two references, ops/s, memory held;
- * numbers never wrap), the verdict per size, and every percentile in a folded table; the legend; and
+ * numeric cells are class {@code num}: right-aligned, tabular figures, never wrapped, wide
+ * tables scroll), the verdict per size, and every percentile in a folded table; the legend; and
  * the raw results as JSON in a {@code <script type="application/json" id="results">} element,
  * each with its use mode, regime, gap and thread count. No scripts, fonts or styles from
  * elsewhere: it opens offline. Written as well-formed XHTML, so any XML parser reads it back;
@@ -29,10 +30,13 @@ public final class HtmlReport {
     private static final String STYLE = """
             body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
             h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2.5em; }
-            .scroll { overflow-x: auto; }
-            table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0 1em; }
+            .scroll { overflow-x: auto; max-width: 100%; }
+            table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0 1em; font-variant-numeric: tabular-nums; }
             th, td { padding: 0.15em 0.6em; border-bottom: 1px solid #ddd; text-align: right; white-space: nowrap; }
+            td.num { white-space: nowrap; text-align: right; font-variant-numeric: tabular-nums; }
             th:first-child, td:first-child, td.allocator { text-align: left; }
+            table.matrix td.allocator, table.results td.allocator, table.matrix thead th:first-child, table.results thead th:first-child {
+                position: sticky; left: 0; background: #fff; z-index: 1; }
             th.regime { text-align: center; border-left: 1px solid #bbb; }
             td.first { border-left: 1px solid #bbb; }
             table.facts td, table.facts th { text-align: left; white-space: normal; }
@@ -297,11 +301,11 @@ public final class HtmlReport {
                     }
                     BenchResult r = result.get();
                     double jdk = results.ratioToJdk(r);
-                    cell(html, "first", Durations.latency(r.p50Nanos(), false));
-                    cell(html, Double.isNaN(jdk) || jdk == 1 ? null : jdk < 1 ? "win" : "loss", ratioText(jdk));
-                    cell(html, null, ratioText(results.ratioToZeroheap(r)));
-                    cell(html, null, Numbers.rate(r.opsPerSecond()));
-                    cell(html, null, r.peakHeldBytes() < 0 ? "" : ByteSizes.approximate(r.peakHeldBytes()));
+                    number(html, "first", Durations.latency(r.p50Nanos(), false));
+                    number(html, Double.isNaN(jdk) || jdk == 1 ? null : jdk < 1 ? "win" : "loss", ratioText(jdk));
+                    number(html, null, ratioText(results.ratioToZeroheap(r)));
+                    number(html, null, Numbers.rate(r.opsPerSecond()));
+                    number(html, null, r.peakHeldBytes() < 0 ? "" : ByteSizes.approximate(r.peakHeldBytes()));
                 }
                 html.append("</tr>\n");
             }
@@ -332,17 +336,17 @@ public final class HtmlReport {
                 r.threads()));
         cell(html, "allocator", kind.label());
         cell(html, null, r.regime().label());
-        cell(html, null, String.valueOf(r.operations()));
-        cell(html, null, Durations.latency(r.p50Nanos(), false));
-        cell(html, null, Durations.latency(r.p99Nanos(), false));
-        cell(html, null, Durations.latency(r.p999Nanos(), false));
-        cell(html, null, Durations.latency(r.maxNanos(), false));
-        cell(html, null, Durations.latency(r.meanNanos(), false));
-        cell(html, null, Numbers.rate(r.opsPerSecond()));
-        cell(html, null, Numbers.threeDigits(r.bytesPerSecond() / 1e9));
-        cell(html, null, r.peakHeldBytes() < 0 ? "" : ByteSizes.approximate(r.peakHeldBytes()));
-        cell(html, null, ratioText(results.ratioToJdk(r)));
-        cell(html, null, ratioText(results.ratioToZeroheap(r)));
+        number(html, null, String.valueOf(r.operations()));
+        number(html, null, Durations.latency(r.p50Nanos(), false));
+        number(html, null, Durations.latency(r.p99Nanos(), false));
+        number(html, null, Durations.latency(r.p999Nanos(), false));
+        number(html, null, Durations.latency(r.maxNanos(), false));
+        number(html, null, Durations.latency(r.meanNanos(), false));
+        number(html, null, Numbers.rate(r.opsPerSecond()));
+        number(html, null, Numbers.threeDigits(r.bytesPerSecond() / 1e9));
+        number(html, null, r.peakHeldBytes() < 0 ? "" : ByteSizes.approximate(r.peakHeldBytes()));
+        number(html, null, ratioText(results.ratioToJdk(r)));
+        number(html, null, ratioText(results.ratioToZeroheap(r)));
         html.append("</tr>\n");
     }
 
@@ -358,6 +362,10 @@ public final class HtmlReport {
         html.append(cssClass == null ? "<td>" : "<td class=\"" + cssClass + "\">").append(Xml.escape(text)).append("</td>");
     }
 
+    /** A numeric cell: class {@code num} (right-aligned, tabular figures, no wrap) and a no-break space before the unit. */
+    private static void number(StringBuilder html, String cssClass, String text) {
+        cell(html, cssClass == null ? "num" : "num " + cssClass, text.replace(' ', '\u00a0'));
+    }
 
     /** The raw results: one object per (allocator, cell), latencies in nanoseconds; a missing ratio is null. */
     static String json(BenchReport report) {

@@ -236,6 +236,40 @@ class HtmlReportTest {
         assertThat(charts(document, "ratio").getFirst().getTextContent()).contains("zeroheap", "JDK", "Netty", "physical floors");
     }
 
+    @Test
+    void shouldKeepNumbersOnOneLineRightAlignedInTabularFiguresAndLetWideTablesScroll() throws Exception {
+        Path file = dir.resolve("report.html");
+        HtmlReport.write(report("zeroheap bench"), file);
+        String html = Files.readString(file);
+        Document document = parse(file);
+
+        String style = document.getElementsByTagName("style").item(0).getTextContent();
+        assertThat(style).containsPattern("td\\.num \\{[^}]*white-space: nowrap")
+                .containsPattern("td\\.num \\{[^}]*text-align: right")
+                .containsPattern("td\\.num \\{[^}]*font-variant-numeric: tabular-nums")
+                .containsPattern("\\.scroll \\{[^}]*overflow-x: auto");
+        List<Element> tables = elements(document.getElementsByTagName("table")).stream()
+                .filter(t -> t.getAttribute("class").equals("matrix") || t.getAttribute("class").equals("results")).toList();
+        assertThat(tables).hasSize(2 * USES.size() * THREADS.size())
+                .allSatisfy(t -> assertThat(((Element) t.getParentNode()).getAttribute("class")).isEqualTo("scroll"));
+        Pattern number = Pattern.compile("^-?[0-9][0-9.]*([ \u00a0]?\\S+)?$");
+        int numbers = 0;
+        for (Element table : tables) {
+            for (Element td : elements(table.getElementsByTagName("td"))) {
+                String text = td.getTextContent();
+                if (number.matcher(text).matches() && !td.hasAttribute("colspan")) { // a size row's heading is no number
+                    numbers++;
+                    assertThat(td.getAttribute("class").split(" ")).as("'%s'", text).contains("num");
+                }
+                if (td.getAttribute("class").contains("num")) {
+                    assertThat(text).as("no breakable space in a number").doesNotContain(" ");
+                }
+            }
+        }
+        assertThat(numbers).isGreaterThan(CELLS * 10);
+        assertThat(html).contains("<td class=\"num first\">");
+    }
+
     private static List<Element> charts(Document document, String kind) {
         return elements(document.getElementsByTagNameNS(SVG, "svg")).stream()
                 .filter(svg -> List.of(svg.getAttribute("class").split(" ")).contains(kind)).toList();
