@@ -12,27 +12,31 @@ import java.util.Optional;
 
 /**
  * The self-contained HTML report of a {@link BenchReport}: the platform and plan; per thread
- * count and use mode a bar chart ({@link SvgBars}: per size, each allocator's median relative
- * to {@code Arena.ofConfined()}, one bar per regime), the table the terminal prints (per regime
- * p50, ratios to the two references, ops/s, memory held; numbers never wrap), the verdict per
- * size, and every percentile in a folded table; the legend; and the raw results as JSON in a
- * {@code <script type="application/json" id="results">} element, each with its use mode,
- * regime, gap and thread count. No scripts, fonts or styles from elsewhere: it opens offline.
- * Written as well-formed XHTML, so any XML parser reads it back; every row of the percentile
- * tables carries {@code data-allocator} (the id), {@code data-bytes}, {@code data-use},
- * {@code data-regime}, {@code data-gap-ms} and {@code data-threads}. Stateless.
+ * count and use mode two charts ({@link SvgBars}, small multiples, a band per size and a panel
+ * per regime, one bar per allocator in its family's colour, values written on the bars): each
+ * allocator's median relative to {@code Arena.ofConfined()} (class {@code ratio}), and the most
+ * memory it held (class {@code memory}; the JDK arenas hold nothing measurable and say so); the
+ * table the terminal prints (per regime p50, ratios to the two references, ops/s, memory held;
+ * numeric cells are class {@code num}: right-aligned, tabular figures, never wrapped, wide
+ * tables scroll), the verdict per size, and every percentile in a folded table; the legend; and
+ * the raw results as JSON in a {@code <script type="application/json" id="results">} element,
+ * each with its use mode, regime, gap and thread count. No scripts, fonts or styles from
+ * elsewhere: it opens offline. Written as well-formed XHTML, so any XML parser reads it back;
+ * every row of the percentile tables carries {@code data-allocator} (the id), {@code data-bytes},
+ * {@code data-use}, {@code data-regime}, {@code data-gap-ms} and {@code data-threads}. Stateless.
  */
 public final class HtmlReport {
-
-    private static final String[] REGIME_COLORS = {"#1f77b4", "#2ca02c", "#ff7f0e", "#d62728", "#9467bd", "#8c564b", "#17becf"};
 
     private static final String STYLE = """
             body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
             h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2.5em; }
-            .scroll { overflow-x: auto; }
-            table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0 1em; }
+            .scroll { overflow-x: auto; max-width: 100%; }
+            table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0 1em; font-variant-numeric: tabular-nums; }
             th, td { padding: 0.15em 0.6em; border-bottom: 1px solid #ddd; text-align: right; white-space: nowrap; }
+            td.num { white-space: nowrap; text-align: right; font-variant-numeric: tabular-nums; }
             th:first-child, td:first-child, td.allocator { text-align: left; }
+            table.matrix td.allocator, table.results td.allocator, table.matrix thead th:first-child, table.results thead th:first-child {
+                position: sticky; left: 0; background: #fff; z-index: 1; }
             th.regime { text-align: center; border-left: 1px solid #bbb; }
             td.first { border-left: 1px solid #bbb; }
             table.facts td, table.facts th { text-align: left; white-space: normal; }
@@ -42,10 +46,7 @@ public final class HtmlReport {
             tr.size td { background: #f4f4f4; font-weight: bold; text-align: left; }
             td.win { color: #1a7f37; } td.loss { color: #b3261e; }
             ul.verdict { font-size: 0.9em; }
-            .chart text { font-size: 11px; fill: #333; }
-            .chart text.heading { font-size: 13px; font-weight: bold; }
-            .chart text.note { fill: #666; }
-            .chart text.bold { font-weight: bold; }
+            svg.chart { display: block; margin: 1em 0 1.5em; }
             p.legend { font-size: 0.9em; color: #444; }
             code { font-size: 0.95em; }
             """;
@@ -118,7 +119,8 @@ public final class HtmlReport {
         html.append("<h2 id=\"").append(use.id()).append('-').append(threads).append("t\">").append(Xml.escape(title)).append("</h2>\n");
         html.append("<p>").append(Xml.escape(use.description())).append("; ")
                 .append(Xml.escape(String.join(", ", plan.regimes().stream().map(Regime::label).toList()))).append(".</p>\n");
-        html.append(chart(plan, results, threads, use));
+        html.append(ratioChart(plan, results, threads, use));
+        html.append(memoryChart(plan, results, threads, use));
         matrix(html, plan, results, threads, use);
         html.append("<ul class=\"verdict\">\n");
         for (String line : Verdict.lines(plan, results, threads, use)) {
@@ -130,39 +132,147 @@ public final class HtmlReport {
         html.append("</div>\n</details>\n");
     }
 
-    /** Per size, each allocator's p50 / Arena.ofConfined()'s, a bar per regime; a note instead if the JDK was not measured. */
-    private static String chart(BenchPlan plan, BenchResults results, int threads, BufferUse use) {
+    /**
+     * The ratio chart: per size a band, per regime a panel, per allocator a bar of its p50 ÷
+     * {@code Arena.ofConfined()}'s in that cell, from 1x; a note instead if the JDK was not measured.
+     */
+    private static String ratioChart(BenchPlan plan, BenchResults results, int threads, BufferUse use) {
         if (!plan.allocators().contains(BenchResults.JDK)) {
             return "<p>No chart: " + Xml.escape(BenchResults.JDK.label()) + " was not measured.</p>\n";
         }
-        List<SvgBars.Series> series = new ArrayList<>();
-        for (int i = 0; i < plan.regimes().size(); i++) {
-            series.add(new SvgBars.Series(plan.regimes().get(i).label(), REGIME_COLORS[i % REGIME_COLORS.length]));
-        }
-        List<SvgBars.Panel> panels = new ArrayList<>();
+        List<Double> values = new ArrayList<>();
+        List<SvgBars.Band> bands = new ArrayList<>();
         for (long byteSize : plan.byteSizes()) {
-            List<List<SvgBars.Bar>> rows = new ArrayList<>();
-            for (AllocatorKind kind : plan.allocators()) {
-                List<SvgBars.Bar> bars = new ArrayList<>();
-                for (int i = 0; i < plan.regimes().size(); i++) {
-                    Regime regime = plan.regimes().get(i);
+            List<List<SvgBars.Entry>> columns = new ArrayList<>();
+            for (Regime regime : plan.regimes()) {
+                List<SvgBars.Entry> entries = new ArrayList<>();
+                for (AllocatorKind kind : plan.allocators()) {
                     Optional<BenchResult> result = results.find(kind, new Cell(use, regime, threads, byteSize));
-                    if (result.isPresent() && !Double.isNaN(results.ratioToJdk(result.get()))) {
-                        BenchResult r = result.get();
-                        double ratio = results.ratioToJdk(r);
-                        bars.add(new SvgBars.Bar(i, ratio, kind.label() + ", " + ByteSizes.label(byteSize) + ", " + regime.label()
-                                + ": p50 " + Durations.latency(r.p50Nanos(), false) + ", " + Numbers.ratio(ratio) + "x "
-                                + BenchResults.JDK.label()));
+                    String where = kind.label() + ", " + ByteSizes.label(byteSize) + ", " + regime.label();
+                    if (result.isEmpty()) {
+                        entries.add(SvgBars.Entry.note(kind.supports(regime) ? "not measured" : "bursts only",
+                                where + ": " + (kind.supports(regime) ? "not measured" : "runs in bursts only")));
+                        continue;
+                    }
+                    BenchResult r = result.get();
+                    double ratio = results.ratioToJdk(r);
+                    if (Double.isNaN(ratio)) {
+                        entries.add(SvgBars.Entry.note("no reference", where + ": p50 " + Durations.latency(r.p50Nanos(), false)
+                                + "; " + BenchResults.JDK.label() + " not measured in this cell"));
+                        continue;
+                    }
+                    values.add(ratio);
+                    String label = kind == BenchResults.JDK ? "1x (reference)" : Numbers.ratio(ratio) + "x";
+                    entries.add(SvgBars.Entry.bar(ratio, label, where + ": p50 " + Durations.latency(r.p50Nanos(), false) + ", "
+                            + Numbers.ratio(ratio) + "x " + BenchResults.JDK.label()));
+                }
+                columns.add(entries);
+            }
+            bands.add(new SvgBars.Band(ByteSizes.label(byteSize), columns));
+        }
+        SvgBars.Axis axis = SvgBars.Axis.ratios(values);
+        return "<div class=\"scroll\">\n" + SvgBars.render("ratio", "p50 relative to " + BenchResults.JDK.label() + ", " + use.id() + ", "
+                        + Cell.threadsLabel(threads),
+                (axis.log() ? "log scale" : "linear scale") + "; bars from 1x: left of the line faster than "
+                        + BenchResults.JDK.label() + ", right slower; one panel per size and regime",
+                legend(plan), columns(plan), rows(plan), bands, axis) + "</div>\n";
+    }
+
+    /**
+     * The memory chart: per size a band, per regime a panel, per allocator a bar of the most it
+     * held during that cell; the JDK arenas (and whatever cannot tell) get a note, not a bar.
+     */
+    private static String memoryChart(BenchPlan plan, BenchResults results, int threads, BufferUse use) {
+        List<Double> values = new ArrayList<>();
+        List<SvgBars.Band> bands = new ArrayList<>();
+        for (long byteSize : plan.byteSizes()) {
+            List<List<SvgBars.Entry>> columns = new ArrayList<>();
+            for (Regime regime : plan.regimes()) {
+                List<SvgBars.Entry> entries = new ArrayList<>();
+                for (AllocatorKind kind : plan.allocators()) {
+                    Optional<BenchResult> result = results.find(kind, new Cell(use, regime, threads, byteSize));
+                    String where = kind.label() + ", " + ByteSizes.label(byteSize) + ", " + regime.label();
+                    if (result.isEmpty()) {
+                        entries.add(SvgBars.Entry.note(kind.supports(regime) ? "not measured" : "bursts only",
+                                where + ": " + (kind.supports(regime) ? "not measured" : "runs in bursts only")));
+                    } else if (result.get().peakHeldBytes() < 0) {
+                        entries.add(isJdkArena(kind)
+                                ? SvgBars.Entry.note("nothing measurable", where + ": malloc per buffer, freed on close; nothing to sample")
+                                : SvgBars.Entry.note("cannot tell", where + ": the allocator cannot tell what it holds"));
+                    } else {
+                        long held = result.get().peakHeldBytes();
+                        values.add((double) held);
+                        entries.add(SvgBars.Entry.bar(held, ByteSizes.approximate(held), where + ": held at most "
+                                + ByteSizes.approximate(held) + " (" + Numbers.threeDigits((double) held / byteSize) + " buffers of "
+                                + ByteSizes.label(byteSize) + ")"));
                     }
                 }
-                rows.add(bars);
+                columns.add(entries);
             }
-            panels.add(new SvgBars.Panel(ByteSizes.label(byteSize), rows));
+            bands.add(new SvgBars.Band(ByteSizes.label(byteSize), columns));
         }
-        return SvgBars.render("p50 relative to " + BenchResults.JDK.label() + ", " + use.id() + ", " + Cell.threadsLabel(threads),
-                "log scale; left of 1x: faster than " + BenchResults.JDK.label() + ", right: slower; one bar per regime",
-                plan.allocators().stream().map(AllocatorKind::label).toList(),
-                plan.allocators().stream().map(AllocatorKind::isZeroheap).toList(), series, panels);
+        String title = "memory held, " + use.id() + ", " + Cell.threadsLabel(threads);
+        Optional<SvgBars.Axis> axis = SvgBars.Axis.bytes(values);
+        if (axis.isEmpty()) {
+            return "<p class=\"memory\">No memory chart (" + Xml.escape(title) + "): no allocator measured could tell what it held.</p>\n";
+        }
+        boolean jdk = plan.allocators().stream().anyMatch(HtmlReport::isJdkArena);
+        return "<div class=\"scroll\">\n" + SvgBars.render("memory", title,
+                (axis.get().log() ? "log scale" : "linear scale") + "; the most each allocator held during the cell (sampled after each"
+                        + " burst, or every 10 ms)" + (jdk ? "; JDK arenas malloc and free each buffer: nothing measurable, no bar" : ""),
+                legend(plan), columns(plan), rows(plan), bands, axis.get()) + "</div>\n";
+    }
+
+    private static boolean isJdkArena(AllocatorKind kind) {
+        return kind == AllocatorKind.CONFINED_ARENA || kind == AllocatorKind.SHARED_ARENA;
+    }
+
+    private static List<SvgBars.Column> columns(BenchPlan plan) {
+        return plan.regimes().stream().map(r -> new SvgBars.Column(r.key(), r.label())).toList();
+    }
+
+    private static List<SvgBars.Row> rows(BenchPlan plan) {
+        return plan.allocators().stream()
+                .map(k -> new SvgBars.Row(k.id(), k.label(), color(k), k.isZeroheap(), !k.zeroed())).toList();
+    }
+
+    /** The families of the plan's allocators, in the order first listed. */
+    private static List<SvgBars.Key> legend(BenchPlan plan) {
+        return plan.allocators().stream().map(Family::of).distinct()
+                .map(f -> new SvgBars.Key(f.label, f.shades[Math.min(1, f.shades.length - 1)])).toList();
+    }
+
+    /** An allocator's colour: its family's hue, a shade per member (the same in every chart and every run). */
+    static String color(AllocatorKind kind) {
+        Family family = Family.of(kind);
+        List<AllocatorKind> members = java.util.Arrays.stream(AllocatorKind.values()).filter(k -> Family.of(k) == family).toList();
+        return family.shades[members.indexOf(kind) % family.shades.length];
+    }
+
+    /** Who makes an allocator: one hue each. */
+    enum Family {
+        ZEROHEAP("zeroheap", "#1f4e9c", "#2f74c0", "#5b9bd8", "#86b6e3", "#aecdec"),
+        JDK("JDK", "#4a4a4a", "#7d7d7d", "#a8a8a8"),
+        NETTY("Netty", "#a8500f", "#ee8a2f", "#f7b877"),
+        FLOOR("physical floors (not allocators)", "#2e7d32", "#5fae63", "#9bd09d");
+
+        final String label;
+        final String[] shades;
+
+        Family(String label, String... shades) {
+            this.label = label;
+            this.shades = shades;
+        }
+
+        static Family of(AllocatorKind kind) {
+            if (kind.isZeroheap()) {
+                return ZEROHEAP;
+            }
+            if (kind.isFloor()) {
+                return FLOOR;
+            }
+            return kind.id().startsWith("netty-") ? NETTY : JDK;
+        }
     }
 
     private static void matrix(StringBuilder html, BenchPlan plan, BenchResults results, int threads, BufferUse use) {
@@ -191,11 +301,11 @@ public final class HtmlReport {
                     }
                     BenchResult r = result.get();
                     double jdk = results.ratioToJdk(r);
-                    cell(html, "first", Durations.latency(r.p50Nanos(), false));
-                    cell(html, Double.isNaN(jdk) || jdk == 1 ? null : jdk < 1 ? "win" : "loss", ratioText(jdk));
-                    cell(html, null, ratioText(results.ratioToZeroheap(r)));
-                    cell(html, null, Numbers.rate(r.opsPerSecond()));
-                    cell(html, null, r.peakHeldBytes() < 0 ? "" : ByteSizes.approximate(r.peakHeldBytes()));
+                    number(html, "first", Durations.latency(r.p50Nanos(), false));
+                    number(html, Double.isNaN(jdk) || jdk == 1 ? null : jdk < 1 ? "win" : "loss", ratioText(jdk));
+                    number(html, null, ratioText(results.ratioToZeroheap(r)));
+                    number(html, null, Numbers.rate(r.opsPerSecond()));
+                    number(html, null, r.peakHeldBytes() < 0 ? "" : ByteSizes.approximate(r.peakHeldBytes()));
                 }
                 html.append("</tr>\n");
             }
@@ -226,17 +336,17 @@ public final class HtmlReport {
                 r.threads()));
         cell(html, "allocator", kind.label());
         cell(html, null, r.regime().label());
-        cell(html, null, String.valueOf(r.operations()));
-        cell(html, null, Durations.latency(r.p50Nanos(), false));
-        cell(html, null, Durations.latency(r.p99Nanos(), false));
-        cell(html, null, Durations.latency(r.p999Nanos(), false));
-        cell(html, null, Durations.latency(r.maxNanos(), false));
-        cell(html, null, Durations.latency(r.meanNanos(), false));
-        cell(html, null, Numbers.rate(r.opsPerSecond()));
-        cell(html, null, Numbers.threeDigits(r.bytesPerSecond() / 1e9));
-        cell(html, null, r.peakHeldBytes() < 0 ? "" : ByteSizes.approximate(r.peakHeldBytes()));
-        cell(html, null, ratioText(results.ratioToJdk(r)));
-        cell(html, null, ratioText(results.ratioToZeroheap(r)));
+        number(html, null, String.valueOf(r.operations()));
+        number(html, null, Durations.latency(r.p50Nanos(), false));
+        number(html, null, Durations.latency(r.p99Nanos(), false));
+        number(html, null, Durations.latency(r.p999Nanos(), false));
+        number(html, null, Durations.latency(r.maxNanos(), false));
+        number(html, null, Durations.latency(r.meanNanos(), false));
+        number(html, null, Numbers.rate(r.opsPerSecond()));
+        number(html, null, Numbers.threeDigits(r.bytesPerSecond() / 1e9));
+        number(html, null, r.peakHeldBytes() < 0 ? "" : ByteSizes.approximate(r.peakHeldBytes()));
+        number(html, null, ratioText(results.ratioToJdk(r)));
+        number(html, null, ratioText(results.ratioToZeroheap(r)));
         html.append("</tr>\n");
     }
 
@@ -250,6 +360,11 @@ public final class HtmlReport {
 
     private static void cell(StringBuilder html, String cssClass, String text) {
         html.append(cssClass == null ? "<td>" : "<td class=\"" + cssClass + "\">").append(Xml.escape(text)).append("</td>");
+    }
+
+    /** A numeric cell: class {@code num} (right-aligned, tabular figures, no wrap) and a no-break space before the unit. */
+    private static void number(StringBuilder html, String cssClass, String text) {
+        cell(html, cssClass == null ? "num" : "num " + cssClass, text.replace(' ', '\u00a0'));
     }
 
     /** The raw results: one object per (allocator, cell), latencies in nanoseconds; a missing ratio is null. */

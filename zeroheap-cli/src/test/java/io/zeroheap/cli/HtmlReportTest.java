@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -71,7 +73,7 @@ class HtmlReportTest {
         HtmlReport.write(report("zeroheap bench"), file);
         Document document = parse(file);
 
-        List<Element> svgs = elements(document.getElementsByTagNameNS(SVG, "svg"));
+        List<Element> svgs = charts(document, "ratio");
         assertThat(svgs).hasSize(USES.size() * THREADS.size());
         for (Element svg : svgs) {
             List<Element> panels = elements(svg.getElementsByTagNameNS(SVG, "g"));
@@ -138,6 +140,145 @@ class HtmlReportTest {
                 });
         assertThat(cells).filteredOn(c -> c.get("regime").equals("sustained"))
                 .allSatisfy(c -> assertThat(c).containsEntry("gapMillis", "0").containsEntry("burst", "0"));
+    }
+
+    @Test
+    void shouldDrawARatioBarPerAllocatorAndRegimeInEachSizesBandFromTheOneXLine() throws Exception {
+        Path file = dir.resolve("report.html");
+        HtmlReport.write(report("zeroheap bench"), file);
+        Document document = parse(file);
+        BenchResults results = Results.of(PLAN, Results.P50.plausible());
+
+        for (Element svg : charts(document, "ratio")) {
+            for (Element band : elements(svg.getElementsByTagNameNS(SVG, "g"))) {
+                long size = SIZES.get(List.of("4 KiB", "64 KiB", "1 MiB", "8 MiB", "32 MiB").indexOf(band.getAttribute("data-size")));
+                List<Element> bars = elements(band.getElementsByTagNameNS(SVG, "rect"));
+                for (Regime regime : REGIMES) {
+                    assertThat(bars).filteredOn(b -> b.getAttribute("data-regime").equals(regime.key()))
+                            .extracting(b -> b.getAttribute("data-allocator"))
+                            .containsExactlyElementsOf(PLAN.allocators(regime).stream().map(AllocatorKind::id).toList());
+                }
+                Element bar = bars.stream().filter(b -> b.getAttribute("data-allocator").equals("floor-stale")
+                        && b.getAttribute("data-regime").equals("sustained")).findFirst().orElseThrow();
+                BenchResult floor = results.all().stream().filter(r -> r.allocator() == AllocatorKind.FLOOR_STALE
+                        && r.byteSize() == size && r.regime() == Regime.SUSTAINED).findFirst().orElseThrow();
+                assertThat(Double.parseDouble(bar.getAttribute("data-value"))).isEqualTo(results.ratioToJdk(floor), offset(1e-4));
+                assertThat(texts(band)).as("value labels on the bars, the reference, a note where nothing ran")
+                        .contains(Numbers.ratio(results.ratioToJdk(floor)) + "x", "1x (reference)", "bursts only");
+                assertThat(elements(band.getElementsByTagNameNS(SVG, "line"))).as("a strong line at 1x in every panel")
+                        .filteredOn(l -> l.getAttribute("stroke-width").equals("1.5")).hasSize(REGIMES.size());
+            }
+        }
+    }
+
+    @Test
+    void shouldUseALinearScaleWhenTheRatiosSpanTenfoldOrLess() throws Exception {
+        BenchPlan plan = Results.plan(List.of(4096L), List.of(AllocatorKind.ZEROHEAP_ARENA, AllocatorKind.CONFINED_ARENA,
+                AllocatorKind.NETTY_STALE), List.of(BufferUse.FILL), List.of(Regime.SUSTAINED), List.of(1));
+        BenchReport report = new BenchReport(plan, Results.of(plan, (kind, cell) -> 100L * (kind.ordinal() + 1)), 17,
+                ZonedDateTime.parse("2026-11-25T14:00:00Z"), 1, List.of(), "floors", "zeroheap bench");
+        Path file = dir.resolve("linear.html");
+        HtmlReport.write(report, file);
+
+        Element svg = charts(parse(file), "ratio").getFirst();
+        assertThat(svg.getTextContent()).contains("linear scale").doesNotContain("log scale");
+        assertThat(texts(svg)).contains("0x", "0.5x", "1x", "1.5x", "0.17x", "1.50x");
+    }
+
+    @Test
+    void shouldDrawTheMemoryHeldWithABarPerAllocatorThatHasAHeldFigureAndSayTheJdkArenasHoldNothingMeasurable() throws Exception {
+        Path file = dir.resolve("report.html");
+        HtmlReport.write(report("zeroheap bench"), file);
+        Document document = parse(file);
+
+        List<Element> svgs = charts(document, "memory");
+        assertThat(svgs).hasSize(USES.size() * THREADS.size());
+        for (Element svg : svgs) {
+            assertThat(svg.getTextContent()).contains("memory held", "log scale", "nothing measurable");
+            List<Element> bands = elements(svg.getElementsByTagNameNS(SVG, "g"));
+            assertThat(bands).extracting(g -> g.getAttribute("data-size")).containsExactly("4 KiB", "64 KiB", "1 MiB", "8 MiB", "32 MiB");
+            for (int i = 0; i < bands.size(); i++) {
+                long size = SIZES.get(i);
+                List<Element> bars = elements(bands.get(i).getElementsByTagNameNS(SVG, "rect"));
+                for (Regime regime : REGIMES) {
+                    assertThat(bars).filteredOn(b -> b.getAttribute("data-regime").equals(regime.key()))
+                            .as("a bar per allocator with a held figure (Results: all but the JDK arenas), %s", regime.label())
+                            .extracting(b -> b.getAttribute("data-allocator"))
+                            .containsExactlyElementsOf(PLAN.allocators(regime).stream()
+                                    .filter(k -> k != AllocatorKind.CONFINED_ARENA && k != AllocatorKind.SHARED_ARENA)
+                                    .map(AllocatorKind::id).toList());
+                }
+                assertThat(bars).allSatisfy(b -> assertThat(Double.parseDouble(b.getAttribute("data-value")))
+                        .isEqualTo(4.0 * size, offset(size * 1e-4)));
+                assertThat(texts(bands.get(i))).contains(ByteSizes.approximate(4 * size))
+                        .filteredOn("nothing measurable"::equals).hasSize(2 * REGIMES.size());
+            }
+        }
+    }
+
+    @Test
+    void shouldColourEveryAllocatorTheSameInEveryChartAndEachFamilyApart() throws Exception {
+        Path file = dir.resolve("report.html");
+        HtmlReport.write(report("zeroheap bench"), file);
+        Document document = parse(file);
+
+        Map<String, Set<String>> fills = new LinkedHashMap<>();
+        for (Element svg : elements(document.getElementsByTagNameNS(SVG, "svg"))) {
+            for (Element bar : elements(svg.getElementsByTagNameNS(SVG, "rect"))) {
+                if (bar.hasAttribute("data-allocator")) {
+                    fills.computeIfAbsent(bar.getAttribute("data-allocator"), k -> new TreeSet<>()).add(bar.getAttribute("fill"));
+                }
+            }
+        }
+        assertThat(fills).hasSize(AllocatorKind.values().length).allSatisfy((id, colours) -> assertThat(colours).hasSize(1));
+        assertThat(Set.of(HtmlReport.color(AllocatorKind.ZEROHEAP_ARENA), HtmlReport.color(AllocatorKind.CONFINED_ARENA),
+                HtmlReport.color(AllocatorKind.NETTY_ZEROED), HtmlReport.color(AllocatorKind.FLOOR_LOCAL))).hasSize(4);
+        assertThat(charts(document, "ratio").getFirst().getTextContent()).contains("zeroheap", "JDK", "Netty", "physical floors");
+    }
+
+    @Test
+    void shouldKeepNumbersOnOneLineRightAlignedInTabularFiguresAndLetWideTablesScroll() throws Exception {
+        Path file = dir.resolve("report.html");
+        HtmlReport.write(report("zeroheap bench"), file);
+        String html = Files.readString(file);
+        Document document = parse(file);
+
+        String style = document.getElementsByTagName("style").item(0).getTextContent();
+        assertThat(style).containsPattern("td\\.num \\{[^}]*white-space: nowrap")
+                .containsPattern("td\\.num \\{[^}]*text-align: right")
+                .containsPattern("td\\.num \\{[^}]*font-variant-numeric: tabular-nums")
+                .containsPattern("\\.scroll \\{[^}]*overflow-x: auto");
+        List<Element> tables = elements(document.getElementsByTagName("table")).stream()
+                .filter(t -> t.getAttribute("class").equals("matrix") || t.getAttribute("class").equals("results")).toList();
+        assertThat(tables).hasSize(2 * USES.size() * THREADS.size())
+                .allSatisfy(t -> assertThat(((Element) t.getParentNode()).getAttribute("class")).isEqualTo("scroll"));
+        Pattern number = Pattern.compile("^-?[0-9][0-9.]*([ \u00a0]?\\S+)?$");
+        int numbers = 0;
+        for (Element table : tables) {
+            for (Element td : elements(table.getElementsByTagName("td"))) {
+                String text = td.getTextContent();
+                if (number.matcher(text).matches() && !td.hasAttribute("colspan")) { // a size row's heading is no number
+                    numbers++;
+                    assertThat(td.getAttribute("class").split(" ")).as("'%s'", text).contains("num");
+                }
+                if (td.getAttribute("class").contains("num")) {
+                    assertThat(text).as("no breakable space in a number").doesNotContain(" ");
+                }
+            }
+        }
+        assertThat(numbers).isGreaterThan(CELLS * 10);
+        assertThat(html).contains("<td class=\"num first\">");
+    }
+
+    private static List<Element> charts(Document document, String kind) {
+        return elements(document.getElementsByTagNameNS(SVG, "svg")).stream()
+                .filter(svg -> List.of(svg.getAttribute("class").split(" ")).contains(kind)).toList();
+    }
+
+    /** The text of every {@code <text>} element under {@code parent}, without the tooltips inside some. */
+    private static List<String> texts(Element parent) {
+        return elements(parent.getElementsByTagNameNS(SVG, "text")).stream()
+                .map(t -> t.getFirstChild() == null ? "" : t.getFirstChild().getTextContent()).toList();
     }
 
     /** The result rows of a report file, parsed as XML. */
