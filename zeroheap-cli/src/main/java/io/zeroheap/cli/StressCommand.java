@@ -90,6 +90,11 @@ public final class StressCommand implements Callable<Integer> {
                     + "otherwise one line per interval on standard output.")
     Boolean progress;
 
+    @Option(names = "--fault-rate", paramLabel = "P", defaultValue = "0",
+            description = "Make this share (0 to 1) of the heap's calls into the OS fail (mmap, munmap, madvise, zeroing), "
+                    + "to see every allocation still read zero or fail clearly and nothing be lost. Default: 0.")
+    double faultRate;
+
     @Option(names = "--inject-fault", hidden = true, paramLabel = "zero|accounting|tag",
             description = "TEST ONLY: corrupt what the run checks, to see a violation reported.")
     FaultInjection fault;
@@ -122,6 +127,9 @@ public final class StressCommand implements Callable<Integer> {
 
     /** The configuration the options ask for; a contradiction among them is a usage error. */
     StressConfig config() {
+        if (!(faultRate >= 0 && faultRate <= 1)) {
+            throw usageError(spec, "--fault-rate: " + faultRate + " (expected: 0 to 1)");
+        }
         if (threads < 1 || threads > 1024) {
             throw usageError(spec, "--threads: " + threads + " (expected: 1 to 1024)");
         }
@@ -149,7 +157,7 @@ public final class StressCommand implements Callable<Integer> {
         }
         return new StressConfig(threads, duration.toNanos(), maxBytes, minByteSize, maxByteSize, fullCheckBytes, queueDepth,
                 seed != null ? seed : System.nanoTime() ^ System.currentTimeMillis(), interval.toNanos(), deferredFree,
-                fault == null ? FaultInjection.NONE : fault);
+                fault == null ? FaultInjection.NONE : fault, faultRate);
     }
 
     /**

@@ -14,6 +14,8 @@ package io.zeroheap.cli;
  * @param intervalNanos  how often the accounting identity is checked and the live line drawn
  * @param deferredFree   whether the heap defers its frees to its worker
  * @param fault          TEST ONLY: a deliberate fault (see {@link FaultInjection})
+ * @param faultRate      the share of the heap's calls into the OS made to fail (0: none); see
+ *                       {@code SystemHeap.Builder.injectFaults}
  */
 public record StressConfig(
         int threads,
@@ -26,5 +28,6 @@ public record StressConfig(
         long seed,
         long intervalNanos,
         boolean deferredFree,
-        FaultInjection fault) {
+        FaultInjection fault,
+        double faultRate) {
 }

@@ -14,4 +14,6 @@ final class StressCounters {
     final LongAdder received = new LongAdder();
     /** Allocations refused at the budget ({@code HeapOutOfMemoryError}). */
     final LongAdder refused = new LongAdder();
+    /** Allocations, closes and frees that failed with an injected fault ({@code --fault-rate}), clearly. */
+    final LongAdder faulted = new LongAdder();
 }

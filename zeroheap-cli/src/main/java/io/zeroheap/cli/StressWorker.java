@@ -76,20 +76,27 @@ final class StressWorker implements Runnable {
     public void run() {
         try {
             while (!stop.get() && !violation.seen()) {
-                receive();
                 long byteSize = Math.clamp(Math.round(Math.exp(logMin + random.nextDouble() * (logMax - logMin))),
                         config.minByteSize(), config.maxByteSize());
-                if (random.nextInt(4) == 0) {
-                    arenaRound(byteSize);
-                } else {
-                    bufferRound(byteSize);
+                try {
+                    receive();
+                    if (random.nextInt(4) == 0) {
+                        arenaRound(byteSize);
+                    } else {
+                        bufferRound(byteSize);
+                    }
+                } catch (IllegalStateException | HeapOutOfMemoryError e) {
+                    if (!InjectedFaults.causedBy(e)) {
+                        throw e;
+                    }
+                    counters.faulted.increment(); // a clear failure of an injected fault: the run goes on
                 }
             }
         } catch (RuntimeException | Error e) {
             violation.report("thread " + index + " failed after " + allocations + " allocations: " + e);
         } finally {
             while (!held.isEmpty()) {
-                held.pollFirst().buffer().close();
+                InjectedFaults.closeCounting(held.pollFirst().buffer(), counters);
             }
         }
     }

@@ -14,6 +14,20 @@ class StressCommandTest {
             + "  pending [0-9.]+ \\S+  reserved [0-9.]+ \\S+ of 64 MiB  RSS [0-9.]+ \\S+  identity ok \\(\\d+ checks\\)$";
 
     @Test
+    void underInjectedFaultsEveryAllocationShouldStillReadZeroOrFailClearlyAndNothingBeLost() {
+        for (String deferred : new String[] {"--deferred-free", "--no-deferred-free"}) {
+            Cli.Run run = Cli.run("stress", "-t", "3", "-d", "1s", "--interval", "200ms", "--max-bytes", "64M",
+                    "--max-size", "512K", "--seed", "11", "--fault-rate", "0.05", deferred, "--no-progress");
+
+            assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+            assertThat(run.out()).containsPattern("(?m)^ok after ")
+                    .containsPattern("(?m)^faults: [1-9]\\d* injected \\(rate 0.05\\); [1-9]\\d* operations failed clearly"
+                            + " with one, \\d+ frees failed and were counted, \\d+ allocations failed and were counted;"
+                            + " pages lost: 0");
+        }
+    }
+
+    @Test
     void shouldRunCleanlyAndPrintLiveLinesAndASummary() {
         Cli.Run run = Cli.run("stress", "--threads", "3", "--duration", "1s", "--interval", "200ms",
                 "--max-bytes", "64M", "--max-size", "512K", "--seed", "7", "--no-progress");

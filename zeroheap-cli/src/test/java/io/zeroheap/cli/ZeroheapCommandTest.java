@@ -94,6 +94,7 @@ class ZeroheapCommandTest {
         "stress --full-check-below 4K                     | --full-check-below: 4 KiB (expected: >= 128 KiB) | zeroheap stress",
         "stress --duration forever                        | 'forever' is not a duration                    | zeroheap stress",
         "stress --inject-fault everything                 | --inject-fault                                 | zeroheap stress",
+        "stress --fault-rate 1.5                          | --fault-rate: 1.5 (expected: 0 to 1)           | zeroheap stress",
         "info --verbose                                   | Unknown option: '--verbose'                    | zeroheap info",
     })
     void shouldExitTwoWithTheMessageAndAOneLineHintOnBadArguments(String args, String message, String command) {
@@ -170,7 +171,7 @@ class ZeroheapCommandTest {
         StressConfig config = command.config();
 
         assertThat(config).isEqualTo(new StressConfig(3, 1_500_000_000L, 64L << 20, 1024, 1L << 20, 256L << 10, 16, 42,
-                1_000_000_000L, false, FaultInjection.ACCOUNTING));
+                1_000_000_000L, false, FaultInjection.ACCOUNTING, 0.0));
     }
 
     @Test
