@@ -32,16 +32,24 @@ public final class Heaps {
      * heap's JMX bean, idle decay and JFR statistics start on a background thread. Its
      * {@link Heap#close()} throws {@link UnsupportedOperationException}: it is shared by the
      * whole process, as {@link java.lang.foreign.Arena#global()} is. Thread-safe.
+     *
+     * @throws IllegalStateException if the JVM denies zeroheap native access (the message names
+     *                               the {@code --enable-native-access} flag to add)
      */
     public static Heap system() {
-        Heap heap = SystemHolder.HEAP; // built once, on first use (the holder's class initialization)
-        return heap;
+        Heap heap = system;
+        if (heap != null) {
+            return heap;
+        }
+        synchronized (Heaps.class) {
+            if (system == null) { // a build that threw (no native access) is tried again next time
+                system = SystemHeap.builder().processWide().build();
+            }
+            return system;
+        }
     }
 
-    /** Holds the process-wide heap; initialized on the first {@link #system()}. */
-    private static final class SystemHolder {
-        static final Heap HEAP = SystemHeap.builder().processWide().build();
-    }
+    private static volatile Heap system;
 
     /**
      * Returns the registered heap named {@code name}, if any.

@@ -24,6 +24,7 @@ import io.zeroheap.scope.PinnedChunkPurger;
 import io.zeroheap.util.Checks;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -994,8 +995,11 @@ public final class SystemHeap implements Heap {
          *                                  of the OS page size, or no {@link #leakDetection} level
          *                                  was set and the system property
          *                                  {@value LeakDetection#PROPERTY} names none
+         * @throws IllegalStateException    if the JVM denies zeroheap native access (the message
+         *                                  names the {@code --enable-native-access} flag to add)
          */
         public SystemHeap build() {
+            requireNativeAccess();
             // The property only when no level was set, so a bad value cannot break a builder that sets one.
             LeakDetector leaks = leakDetection != null
                     ? new LeakDetector(name, leakDetection, false, leakClock)
@@ -1041,6 +1045,22 @@ public final class SystemHeap implements Heap {
             heap.startIdleDecay(idleDecay);
             heap.registrations.addPeriodicStats();
             return heap;
+        }
+
+        /**
+         * Every segment a heap hands out is made with a restricted method
+         * ({@code MemorySegment.reinterpret}), so a JVM that denies zeroheap native access
+         * ({@code --illegal-native-access=deny}) could build a heap but not allocate: say so now.
+         */
+        @SuppressWarnings("restricted") // the probe: a zero-length view of NULL
+        private static void requireNativeAccess() {
+            try {
+                MemorySegment ignored = MemorySegment.NULL.reinterpret(0);
+            } catch (IllegalCallerException e) {
+                throw new IllegalStateException("zeroheap needs native access to make its segments: run the JVM with "
+                        + "--enable-native-access=io.zeroheap (on the module path) or --enable-native-access=ALL-UNNAMED"
+                        + " (on the class path)", e);
+            }
         }
 
         /** The process-wide heap's JMX bean, idle decay and JFR statistics; a failure is logged. */
