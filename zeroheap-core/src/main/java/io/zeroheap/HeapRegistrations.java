@@ -40,12 +40,38 @@ final class HeapRegistrations {
         this.periodicStats = heap::stats;
     }
 
-    /** Registers the heap's shrinkers, in order, with {@link Shrinkers#system()}; null ones are skipped. */
-    void registerWithSystem(Shrinker... shrinkers) {
+    /**
+     * Registers the heap's shrinkers, in order, with {@link Shrinkers#system()}, converted from
+     * the heap's pages to the OS pages that registry counts in (see {@link Shrinker}); null
+     * ones are skipped.
+     *
+     * @param heapPagesPerOsPage how many OS pages one of the heap's pages is (1 for most heaps)
+     */
+    void registerWithSystem(long heapPagesPerOsPage, Shrinker... shrinkers) {
         for (Shrinker shrinker : shrinkers) {
             if (shrinker != null) {
-                systemRegistrations.add(Shrinkers.system().register(shrinker));
+                Shrinker inOsPages = heapPagesPerOsPage == 1 ? shrinker : new OsPages(shrinker, heapPagesPerOsPage);
+                systemRegistrations.add(Shrinkers.system().register(inOsPages));
             }
+        }
+    }
+
+    /** A shrinker counting in pages {@code factor} times the OS page, seen in OS pages. */
+    private record OsPages(Shrinker shrinker, long factor) implements Shrinker {
+        @Override
+        public long count() {
+            return shrinker.count() * factor;
+        }
+
+        @Override
+        public long scan(long nrToScan) {
+            io.zeroheap.util.Checks.requireNonNegative(nrToScan, "nrToScan");
+            return shrinker.scan((nrToScan + factor - 1) / factor) * factor; // whole heap pages, rounded up
+        }
+
+        @Override
+        public int seeks() {
+            return shrinker.seeks();
         }
     }
 

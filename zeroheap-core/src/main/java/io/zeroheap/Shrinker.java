@@ -4,6 +4,12 @@ package io.zeroheap;
  * Something that can give memory back on request (the kernel's {@code struct shrinker}),
  * counted in pages.
  *
+ * <p><b>The page unit.</b> A shrinker registered with {@link Shrinkers#system()} counts in the
+ * OS page size (4 KiB on most Linux machines), the unit {@link Reclaimer} asks in; a heap built
+ * with a larger {@code pageSize} registers its shrinkers there through an adapter that converts.
+ * A registry of one's own ({@code new Shrinkers()}) may use any unit, as long as every shrinker
+ * in it and every caller agree ({@link SystemHeap#shrink(long)} asks in the heap's own pages).
+ *
  * <p>Implementations are thread-safe: {@link #count()} and {@link #scan(long)} may be called
  * from any thread, concurrently with each other and with the shrinker's own work.
  */

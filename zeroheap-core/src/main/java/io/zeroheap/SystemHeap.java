@@ -1021,7 +1021,8 @@ public final class SystemHeap implements Heap {
                     heap.close();
                     throw e;
                 }
-                heap.registrations.registerWithSystem(heap.cpuPools, heap.freeList, heap.pinnedPurger, heap.pools);
+                heap.registrations.registerWithSystem(heap.pools.classes().pageSize() / source.pageSize(),
+                        heap.cpuPools, heap.freeList, heap.pinnedPurger, heap.pools);
             }
             if (processWide) { // JMX, the decay's reclaim thread and JFR load ~1000 classes: not on this path
                 boolean withBean = jmx;

@@ -83,6 +83,26 @@ class HeapsTest {
     }
 
     @Test
+    void aHeapWithLargerPagesShouldCountAndShrinkInOsPagesInTheProcessWideRegistry() {
+        long osPage = SystemHeap.builder().register(false).build().stats().pageSize(); // default: the OS page
+        try (SystemHeap heap = SystemHeap.builder().name("big-pages").pageSize(16 * osPage).cpuPools(false).build()) {
+            heap.allocate(1 << 20).close();
+            heap.drain();
+            long pooled = heap.stats().pooledBytes();
+            assertThat(pooled).isGreaterThanOrEqualTo(1 << 20);
+            long counted = Shrinkers.system().shrinkers().stream()
+                    .filter(s -> s.toString().contains("PoolSet") || s.toString().contains("OsPages"))
+                    .mapToLong(Shrinker::count).sum();
+            assertThat(counted).as("pooled bytes in OS pages, not in the heap's 16x pages").isGreaterThanOrEqualTo(pooled / osPage);
+
+            long freed = Shrinkers.system().shrink(pooled / osPage);
+
+            assertThat(heap.stats().pooledBytes()).as("what was asked, in OS pages, was given back").isZero();
+            assertThat(freed).isGreaterThanOrEqualTo(pooled / osPage);
+        }
+    }
+
+    @Test
     void builderShouldRejectBadSettings() {
         assertThatThrownBy(() -> SystemHeap.builder().name(""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("name: \"\" (expected: not blank)");
