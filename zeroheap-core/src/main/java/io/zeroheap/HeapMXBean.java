@@ -6,8 +6,11 @@ package io.zeroheap;
  * {@link javax.management.ObjectName#quote} when it holds a character that needs it) from
  * {@link SystemHeap.Builder#build()} until {@link Heap#close()}; see
  * {@link SystemHeap.Builder#jmx(boolean)}. Each attribute is the {@link HeapStats} component
- * of the same name, read from a fresh snapshot; sizes are in bytes, counts are totals since the
- * heap was built.
+ * of the same name; sizes are in bytes, counts are totals since the heap was built. The
+ * {@link #getStats() Stats} attribute holds the main figures of one fresh snapshot together, so
+ * they add up (allocated + pooled + pending = reserved); a client's one read of several
+ * attributes ({@code MBeanServer.getAttributes}, what a scrape does) reads one snapshot, so its
+ * figures add up too, and each single attribute read takes a fresh one.
  *
  * <p>Thread-safe: every method may be called from any thread, as the heap's are.
  */
@@ -93,6 +96,33 @@ public interface HeapMXBean {
 
     /** The per-size-class table, {@link HeapStats#sizeClassTable()}. */
     String getSizeClassTable();
+
+    /**
+     * The main figures of one fresh {@link HeapStats} snapshot, together (a JMX
+     * {@code CompositeData} to a client); they add up as the snapshot's do.
+     */
+    Stats getStats();
+
+    /**
+     * The main figures of one snapshot, as {@link HeapStats} names them; sizes in bytes.
+     *
+     * @param allocatedBytes     bytes in use
+     * @param pooledBytes        zeroed bytes ready to hand out
+     * @param pendingBytes       freed bytes waiting to be zeroed
+     * @param reservedBytes      bytes held from the OS: the sum of the three above
+     * @param maxBytes           the budget ({@link Long#MAX_VALUE}: none)
+     * @param poolHits           allocations served from a pool
+     * @param poolMisses         allocations that found their pool empty
+     * @param failedFrees        free actions that threw (survived and counted)
+     * @param allocationFailures allocations that failed with {@link HeapOutOfMemoryError}
+     * @param leakedBuffers      buffers found unreachable without a close
+     * @param leakedArenas       arenas found unreachable without a close
+     * @param summary            the snapshot's one-line summary
+     */
+    record Stats(long allocatedBytes, long pooledBytes, long pendingBytes, long reservedBytes, long maxBytes,
+                 long poolHits, long poolMisses, long failedFrees, long allocationFailures, long leakedBuffers,
+                 long leakedArenas, String summary) {
+    }
 
     /**
      * Reclaims up to about {@code nrPages} pages now; {@link Heap#shrink(long)}.

@@ -7,6 +7,7 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
 import java.lang.foreign.Arena;
+import java.util.List;
 import java.lang.management.ManagementFactory;
 import java.lang.management.RuntimeMXBean;
 
@@ -54,6 +55,40 @@ class HeapMXBeanTest {
             heap.close();
         }
         assertThat(server.isRegistered(name)).isFalse();
+    }
+
+    @Test
+    void whatAJmxClientReadsAtOnceShouldAddUpWhileThreadsAllocate() throws Exception {
+        ObjectName name = new ObjectName("io.zeroheap:type=Heap,name=jmx-consistent");
+        try (SystemHeap heap = SystemHeap.builder().name("jmx-consistent").build()) {
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread churn = Thread.ofPlatform().start(() -> {
+                java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+                while (!stop.get()) {
+                    try (Arena arena = heap.newArena()) {
+                        arena.allocate(1 + random.nextInt(512 << 10));
+                    }
+                    heap.allocate(1 + random.nextInt(256 << 10)).close();
+                }
+            });
+            try {
+                String[] single = {"AllocatedBytes", "PooledBytes", "PendingBytes", "ReservedBytes"};
+                for (int i = 0; i < 200; i++) {
+                    javax.management.openmbean.CompositeData stats =
+                            (javax.management.openmbean.CompositeData) server.getAttribute(name, "Stats");
+                    assertThat((long) stats.get("allocatedBytes") + (long) stats.get("pooledBytes")
+                            + (long) stats.get("pendingBytes")).as("one composite read").isEqualTo(stats.get("reservedBytes"));
+                    assertThat((String) stats.get("summary")).startsWith("HeapStats[jmx-consistent ");
+
+                    List<javax.management.Attribute> read = server.getAttributes(name, single).asList();
+                    long[] v = read.stream().mapToLong(a -> (Long) a.getValue()).toArray();
+                    assertThat(v[0] + v[1] + v[2]).as("one read of the single attributes").isEqualTo(v[3]);
+                }
+            } finally {
+                stop.set(true);
+                churn.join();
+            }
+        }
     }
 
     @Test

@@ -55,7 +55,7 @@ public final class HeapMXBeanImpl implements HeapMXBean {
         ObjectName name = objectName(heap.name());
         HeapMXBeanImpl bean = new HeapMXBeanImpl(heap, name);
         try {
-            ManagementFactory.getPlatformMBeanServer().registerMBean(bean, name);
+            ManagementFactory.getPlatformMBeanServer().registerMBean(new OneSnapshotPerRead(bean), name);
         } catch (InstanceAlreadyExistsException e) {
             throw new IllegalArgumentException("heap name: \"" + heap.name() + "\" (expected: no JMX bean "
                     + name + " registered yet; build with jmx(false) or another name)", e);
@@ -82,8 +82,45 @@ public final class HeapMXBeanImpl implements HeapMXBean {
         }
     }
 
+    /** The snapshot of the {@code getAttributes} call running on this thread, if any. */
+    private final ThreadLocal<HeapStats> pinned = new ThreadLocal<>();
+
+    /** The snapshot of the running multi-attribute read, else a fresh one. */
     private HeapStats stats() {
-        return heap.stats();
+        HeapStats stats = pinned.get();
+        return stats != null ? stats : heap.stats();
+    }
+
+    /**
+     * The registered MXBean: a JMX client's one {@code getAttributes} call (a scrape of every
+     * attribute) reads one heap snapshot, so the figures it sees add up; each single
+     * {@code getAttribute} reads a fresh one.
+     */
+    private static final class OneSnapshotPerRead extends javax.management.StandardMBean {
+        private final HeapMXBeanImpl bean;
+
+        OneSnapshotPerRead(HeapMXBeanImpl bean) {
+            super(bean, HeapMXBean.class, true);
+            this.bean = bean;
+        }
+
+        @Override
+        public javax.management.AttributeList getAttributes(String[] attributes) {
+            bean.pinned.set(bean.heap.stats());
+            try {
+                return super.getAttributes(attributes);
+            } finally {
+                bean.pinned.remove();
+            }
+        }
+    }
+
+    @Override
+    public Stats getStats() {
+        HeapStats s = heap.stats(); // fresh: the composite is one snapshot by itself
+        return new Stats(s.allocatedBytes(), s.pooledBytes(), s.pendingBytes(), s.reservedBytes(), s.maxBytes(),
+                s.poolHits(), s.poolMisses(), s.failedFrees(), s.allocationFailures(), s.leakedBuffers(),
+                s.leakedArenas(), s.toString());
     }
 
     @Override public String getHeapName() { return heap.name(); }
