@@ -62,6 +62,9 @@ import java.util.OptionalInt;
  * @param zeroedIdle         chunks the idle zeroers zeroed for this heap
  * @param cpuPoolBytes       bytes the per-CPU pools hold now (part of {@code pooledBytes} and
  *                           {@code pendingBytes})
+ * @param leakReaperFailures failures the process-wide leak reaper thread survived (reclaiming
+ *                           or reporting a leak threw; logged at {@code ERROR}): one count for
+ *                           every heap in the process, as the reaper serves them all
  */
 public record HeapStats(
         String heapName,
@@ -95,7 +98,8 @@ public record HeapStats(
         long cpuPoolDirtyTakes,
         long cpuPoolFrees,
         long zeroedIdle,
-        long cpuPoolBytes) {
+        long cpuPoolBytes,
+        long leakReaperFailures) {
 
     /**
      * Copies {@code sizeClasses} so the snapshot is immutable.
@@ -135,6 +139,7 @@ public record HeapStats(
                 + (shrinkCalls != 0 ? "; shrinks " + shrinkCalls + " (" + shrunkPages + " pages)" : "")
                 + "; leaks " + (leakedBuffers + leakedArenas)
                 + (leakedBuffers + leakedArenas != 0 ? " (" + ByteSizes.format(leakedBytes) + ")" : "")
+                + (leakReaperFailures != 0 ? ", leak reaper failures " + leakReaperFailures : "")
                 + "]";
     }
 

@@ -299,8 +299,7 @@ public final class SystemHeap implements Heap {
                     pool.allocatedChunks(), pool.hits(), pool.misses()));
         }
         DeferredFreeStats listStats = freeList == null ? null : freeList.stats();
-        long failed = (listStats == null ? recycler.syncFailedFrees() : listStats.failedFrees())
-;
+        long failed = listStats == null ? recycler.syncFailedFrees() : listStats.failedFrees();
         OptionalInt nice = listStats == null ? OptionalInt.empty() : listStats.workerNice();
         return new HeapStats(name, pools.source().name(), freeList != null, pageSize, pools.maxBytes(),
                 totals.allocatedPages() * pageSize, totals.pooledPages() * pageSize,
@@ -311,7 +310,8 @@ public final class SystemHeap implements Heap {
                 allocator.shrunkPages(), allocator.allocationFailures(), nice, classes,
                 leaks.level(), leaks.leakedBuffers(), leaks.leakedArenas(), leaks.leakedBytes(),
                 cpu == null ? 0 : cpu.cleanTakes(), cpu == null ? 0 : cpu.dirtyTakes(),
-                cpu == null ? 0 : cpu.offers(), cpu == null ? 0 : cpu.zeroedIdle(), cpu == null ? 0 : cpu.heldBytes());
+                cpu == null ? 0 : cpu.offers(), cpu == null ? 0 : cpu.zeroedIdle(), cpu == null ? 0 : cpu.heldBytes(),
+                io.zeroheap.leak.LeakReaper.failures());
     }
 
     /**

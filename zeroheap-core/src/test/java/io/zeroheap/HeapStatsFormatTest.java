@@ -19,7 +19,7 @@ class HeapStatsFormatTest {
                 List.of(new HeapStats.SizeClassStats(4096, 10, 2, 1000, 4),
                         new HeapStats.SizeClassStats(5120, 0, 0, 0, 0),
                         new HeapStats.SizeClassStats(0, 0, 1, 0, 1)),
-                LeakDetection.SAMPLED, leakedBuffers, 0, leakedBuffers * 4096, 0, 0, 0, 0, 0);
+                LeakDetection.SAMPLED, leakedBuffers, 0, leakedBuffers * 4096, 0, 0, 0, 0, 0, 0);
     }
 
     @Test
@@ -47,13 +47,25 @@ class HeapStatsFormatTest {
     }
 
     @Test
+    void leakReaperFailuresShouldShowOnlyWhenThereAreAny() {
+        HeapStats s = sample(0);
+        HeapStats failing = new HeapStats(s.heapName(), s.memorySource(), s.deferredFree(), s.pageSize(), s.maxBytes(),
+                s.allocatedBytes(), s.pooledBytes(), s.pendingBytes(), s.reservedBytes(), s.purgedBytes(),
+                s.poolHits(), s.poolMisses(), s.zeroedFrees(), s.releasedFrees(), s.pressureFrees(), s.failedFrees(),
+                s.selfZeroedAllocations(), s.scopeCloseRetries(), s.shrinkCalls(), s.shrunkPages(), s.allocationFailures(),
+                s.workerNice(), s.sizeClasses(), s.leakDetection(), 0, 0, 0, 0, 0, 0, 0, 0, 2);
+        assertThat(failing.toString()).endsWith("; leaks 0, leak reaper failures 2]");
+        assertThat(s.toString()).doesNotContain("reaper");
+    }
+
+    @Test
     void anUnlimitedBudgetShouldSaySo() {
         HeapStats s = sample(0);
         HeapStats unlimited = new HeapStats(s.heapName(), s.memorySource(), s.deferredFree(), s.pageSize(), Long.MAX_VALUE,
                 s.allocatedBytes(), s.pooledBytes(), s.pendingBytes(), s.reservedBytes(), s.purgedBytes(),
                 s.poolHits(), s.poolMisses(), s.zeroedFrees(), s.releasedFrees(), s.pressureFrees(), s.failedFrees(),
                 s.selfZeroedAllocations(), s.scopeCloseRetries(), s.shrinkCalls(), s.shrunkPages(), s.allocationFailures(),
-                s.workerNice(), s.sizeClasses(), s.leakDetection(), 0, 0, 0, 0, 0, 0, 0, 0);
+                s.workerNice(), s.sizeClasses(), s.leakDetection(), 0, 0, 0, 0, 0, 0, 0, 0, 0);
         assertThat(unlimited.toString()).contains("/ max unlimited;").doesNotContain("9223372036854775807");
     }
 

@@ -66,6 +66,52 @@ class LeakReaperTest {
     }
 
     @Test
+    void aReclaimThatThrowsShouldBeSurvivedAndCountedInEveryHeapsStats() throws Exception {
+        long before = LeakReaper.failures();
+        new LeakTracker(new Object(), DETECTOR) { // its referent is dropped at once: a leak
+            @Override
+            protected long reclaim() {
+                throw new IllegalStateException("reclaim failed on purpose");
+            }
+
+            @Override
+            protected String describe() {
+                return "a failing test object";
+            }
+
+            @Override
+            protected boolean isArena() {
+                return false;
+            }
+        };
+
+        gcAndSweepUntil(() -> LeakReaper.failures() > before);
+
+        try (io.zeroheap.SystemHeap heap = io.zeroheap.SystemHeap.builder().name("reaper-failures").register(false).build()) {
+            assertThat(heap.stats().leakReaperFailures()).isGreaterThan(before);
+        }
+        CountDownLatch reclaimed = new CountDownLatch(1); // and the reaper lives on: a later leak is reclaimed
+        new LeakTracker(new Object(), DETECTOR) {
+            @Override
+            protected long reclaim() {
+                reclaimed.countDown();
+                return 0;
+            }
+
+            @Override
+            protected String describe() {
+                return "a later test object";
+            }
+
+            @Override
+            protected boolean isArena() {
+                return false;
+            }
+        };
+        gcAndSweepUntil(() -> reclaimed.getCount() == 0);
+    }
+
+    @Test
     void blocksShouldBeDroppedOnceTheirThreadEndedAndTheirTrackersClosed() throws Exception {
         List<Object> referents = new ArrayList<>();
         List<Tracker> trackers = new ArrayList<>();
