@@ -467,26 +467,20 @@ abstract class HeapContractTest {
     }
 
     @Test
-    @SuppressWarnings("restricted") // nanosleep with the C library's own signature
-    void aGenerationHeldByADowncallShouldRetireLaterWithoutLosingItsMemory() throws Exception {
-        java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
-        var nanosleep = linker.downcallHandle(linker.defaultLookup().find("nanosleep").orElseThrow(),
-                java.lang.foreign.FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+    void aGenerationHeldByBlockingIoShouldRetireLaterWithoutLosingItsMemory() throws Exception {
         HeapBuffer buffer = heap.allocate(4096);
-        MemorySegment timespec = buffer.segment();
-        timespec.set(ValueLayout.JAVA_LONG, 0, 1);             // tv_sec: 1 s
-        timespec.set(ValueLayout.JAVA_LONG, 8, 0);             // tv_nsec
-        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
-        CompletableFuture<Object> sleeper = CompletableFuture.supplyAsync(() -> {
-            started.countDown();
-            try {
-                return nanosleep.invoke(timespec, MemorySegment.NULL); // holds the scope while it sleeps
+        MemorySegment segment = buffer.segment();
+        java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
+        CompletableFuture<Integer> reader = new CompletableFuture<>();
+        Thread readerThread = Thread.ofPlatform().start(() -> {
+            try { // NIO holds the segment's scope while the read blocks in the kernel
+                reader.complete(pipe.source().read(segment.asByteBuffer()));
             } catch (Throwable e) {
-                throw new AssertionError(e);
+                reader.completeExceptionally(e);
             }
         });
-        started.await();
-        Thread.sleep(200); // let the downcall start
+        DeferredFreeListTest.awaitTrue(() -> java.util.Arrays.stream(readerThread.getStackTrace())
+                .anyMatch(frame -> frame.getMethodName().equals("read0")), "the reader blocks in read(2)");
         buffer.close();
         heap.drain(); // seals and tries to retire the generation: its scope is held
 
@@ -496,14 +490,16 @@ abstract class HeapContractTest {
         assertThat(held.failedFrees()).isZero();
         assertThat(held.scopeCloseRetries()).as("the retirement was put off, not failed").isPositive();
 
-        sleeper.get(10, TimeUnit.SECONDS);
-        Thread.sleep(20); // past the retry delay
-        heap.drain();
+        pipe.sink().write(java.nio.ByteBuffer.wrap(new byte[] {42})); // the read returns, the scope is let go
+        assertThat(reader.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        heap.drain(); // retries the retirement at once
         HeapStats retired = heap.stats();
         assertThat(retired.pendingBytes()).isZero();
         assertThat(retired.allocatedBytes()).isZero();
         Zero.assertBalanced(retired);
-        assertThatThrownBy(() -> timespec.get(ValueLayout.JAVA_LONG, 0)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> segment.get(ValueLayout.JAVA_LONG, 0)).isInstanceOf(IllegalStateException.class);
+        pipe.source().close();
+        pipe.sink().close();
     }
 
     private static Throwable catching(Runnable action) {
