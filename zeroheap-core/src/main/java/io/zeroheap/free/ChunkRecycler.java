@@ -116,11 +116,15 @@ public final class ChunkRecycler {
 
     /**
      * The deferred retirement of a generation. It closes a shared scope (45-60 µs, a handshake
-     * with every thread), so allocating threads that help the worker leave it alone.
+     * with every thread), so allocating threads that help the worker leave it alone. Its size
+     * is the generation's joined chunks, estimated from counters: walking its waiting chunks
+     * here, on the thread whose close retired the generation, cost that thread a pass over
+     * thousands of chunk objects.
      */
     private final class Retirement extends DeferredFreeList.Item {
         Retirement(Generation generation) {
-            super(generation.waitingPages(), (item, reason) -> retireNow(generation, reason));
+            super(generation.joinedBytesEstimate() / pools.classes().pageSize(),
+                    (item, reason) -> retireNow(generation, reason));
         }
 
         @Override

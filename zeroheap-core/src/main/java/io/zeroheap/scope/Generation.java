@@ -100,6 +100,22 @@ public final class Generation {
         return sealedHint && openLeases.get() == 0;
     }
 
+    /**
+     * Returns about how many bytes of chunks joined this generation: the leases' racy counts,
+     * read without walking the chunks (a generation can hold thousands); what a retirement's
+     * deferred item is counted as.
+     */
+    public long joinedBytesEstimate() {
+        long bytes = 0;
+        for (int i = 0; i < leases.length(); i++) {
+            Lease lease = leases.get(i);
+            if (lease != null) {
+                bytes += lease.joinedBytes();
+            }
+        }
+        return bytes;
+    }
+
     /** Returns whether freed chunks wait for this generation to retire. */
     boolean hasWaiting() {
         for (int i = 0; i < leases.length(); i++) {
