@@ -19,7 +19,10 @@ import java.lang.ref.Reference;
  * the page size for free (chunks are page-aligned), above it by taking a chunk larger by the
  * alignment less one page and slicing the aligned part out of it, which costs up to that many
  * bytes more (a 4 KiB buffer aligned to 1 MiB takes a 1 MiB + 4 KiB chunk class). A
- * zero-length allocation takes one byte of a slab, so each gets its own address.
+ * zero-length allocation takes one byte of a slab, so each gets its own address. Cleanup
+ * actions registered on the arena ({@code segment.reinterpret(size, arena, cleanup)}) run once
+ * each when it closes, as on a JDK arena, in an order the JDK does not promise (the first one
+ * registered runs first here, since the arena's own segments register none).
  *
  * <p>When leak detection tracks it, an arena whose scope becomes unreachable (the arena and
  * all its segments are) without a close has its chunks handed back by its
