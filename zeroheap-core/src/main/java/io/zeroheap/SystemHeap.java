@@ -282,15 +282,17 @@ public final class SystemHeap implements Heap {
     public HeapStats stats() {
         List<PagePool.PoolStats> perPool;
         CpuPools.Snapshot cpu = null;
+        // The chunks waiting in generations are counted while every pool is locked: with the
+        // pools frozen, a waiting chunk is one the pools book allocated, so moving it to
+        // pending cannot count it twice (one taken from a pool and closed again meanwhile).
         if (cpuPools == null) {
-            perPool = pools.snapshot();
+            perPool = pools.snapshot(this::withWaitingAsPending);
         } else {
             try (CpuPools.Locked locked = cpuPools.lockAll()) {
-                cpu = locked.adjust(pools.snapshot());
+                cpu = pools.snapshot(shared -> locked.adjust(withWaitingAsPending(shared)));
             }
             perPool = cpu.perPool();
         }
-        perPool = withWaitingAsPending(perPool);
         long pageSize = pools.classes().pageSize();
         PoolTotals totals = PoolTotals.of(perPool);
         List<HeapStats.SizeClassStats> classes = new ArrayList<>(perPool.size());

@@ -36,11 +36,14 @@ final class Zero {
         return -1;
     }
 
+    /** The accounts balance (allocated + pooled + pending = reserved), and no figure is negative. */
     static void assertBalanced(HeapStats stats) {
-        if (stats.allocatedBytes() + stats.pooledBytes() + stats.pendingBytes() != stats.reservedBytes()) {
-            throw new AssertionError("rule 3 broken: allocated " + stats.allocatedBytes() + " + pooled "
+        if (stats.allocatedBytes() + stats.pooledBytes() + stats.pendingBytes() != stats.reservedBytes()
+                || stats.allocatedBytes() < 0 || stats.pooledBytes() < 0 || stats.pendingBytes() < 0
+                || stats.reservedBytes() < 0 || stats.cpuPoolBytes() < 0) {
+            throw new AssertionError("exact accounting broken: allocated " + stats.allocatedBytes() + " + pooled "
                     + stats.pooledBytes() + " + pending " + stats.pendingBytes() + " != reserved "
-                    + stats.reservedBytes());
+                    + stats.reservedBytes() + ", or a figure is negative (per-CPU pools " + stats.cpuPoolBytes() + ")");
         }
     }
 }

@@ -163,6 +163,9 @@ final class StressRun {
             violation.report(String.format(Locale.ROOT,
                     "accounting identity broken in snapshot %d: allocated %d + pooled %d + pending %d = %d bytes, but reserved is %d (off by %d)%s",
                     checks, allocated, stats.pooledBytes(), stats.pendingBytes(), sum, stats.reservedBytes(), sum - stats.reservedBytes(), injected));
+        } else if (stats.allocatedBytes() < 0 || stats.pooledBytes() < 0 || stats.pendingBytes() < 0) {
+            violation.report(String.format(Locale.ROOT, "a negative figure in snapshot %d: allocated %d, pooled %d, pending %d",
+                    checks, stats.allocatedBytes(), stats.pooledBytes(), stats.pendingBytes()));
         } else if (stats.reservedBytes() > config.maxBytes()) {
             violation.report(String.format(Locale.ROOT, "the heap holds %d bytes from the OS, above its budget of %d (snapshot %d)",
                     stats.reservedBytes(), config.maxBytes(), checks));

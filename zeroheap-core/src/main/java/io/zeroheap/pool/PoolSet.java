@@ -431,6 +431,18 @@ public final class PoolSet implements Shrinker {
      * @return one entry per size class, then the huge chunks (chunk size 0)
      */
     public List<PagePool.PoolStats> snapshot() {
+        return snapshot(stats -> stats);
+    }
+
+    /**
+     * Takes {@link #snapshot()} and hands it to {@code whileLocked} before the pools' locks
+     * are released, so what it reads elsewhere (chunks waiting in generations, which only move
+     * between allocated and waiting without the locks) is read against pools that cannot
+     * change meanwhile.
+     *
+     * @return what {@code whileLocked} returns
+     */
+    public <T> T snapshot(java.util.function.Function<List<PagePool.PoolStats>, T> whileLocked) {
         List<PagePool.PoolStats> stats = new ArrayList<>(pools.length + 1);
         for (PagePool pool : pools) {
             pool.lock();
@@ -441,13 +453,13 @@ public final class PoolSet implements Shrinker {
                 stats.add(pool.statsLocked());
             }
             stats.add(huge.statsLocked());
+            return whileLocked.apply(stats);
         } finally {
             huge.unlock();
             for (int i = pools.length - 1; i >= 0; i--) {
                 pools[i].unlock();
             }
         }
-        return stats;
     }
 
     private Chunk mapHuge(long byteSize) {
