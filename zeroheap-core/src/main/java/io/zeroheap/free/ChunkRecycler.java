@@ -86,12 +86,19 @@ public final class ChunkRecycler {
      * {@link Generations}.
      */
     public void retire(Generation generation) {
-        retirementsInFlight.incrementAndGet();
         if (freeList == null) {
-            retireNow(generation, FreeReason.NORMAL);
+            retirementsInFlight.incrementAndGet();
+            retireNow(generation, FreeReason.NORMAL); // lowers the count again, whatever happens
             return;
         }
-        freeList.defer(new Retirement(generation));
+        Retirement retirement = new Retirement(generation);
+        retirementsInFlight.incrementAndGet();
+        try {
+            freeList.defer(retirement);
+        } catch (RuntimeException | Error e) { // not deferred (a closed list): nobody will lower it
+            retirementsInFlight.decrementAndGet();
+            throw e;
+        }
     }
 
     private void retireNow(Generation generation, FreeReason reason) {
