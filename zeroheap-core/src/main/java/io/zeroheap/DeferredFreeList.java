@@ -584,6 +584,7 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
         private int workerNice = DEFAULT_WORKER_NICE;
         private long lingerNanos = DEFAULT_WORKER_LINGER.toNanos();
         private Runnable idleAction;
+        private boolean awaitWorkerStart = true;
 
         private Builder() {
         }
@@ -643,13 +644,27 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
         }
 
         /**
-         * Creates the list, starts its worker and waits (up to a second) until the worker has
-         * set its priority, so {@link DeferredFreeList#stats()} reports it from the start.
+         * Sets whether {@link #build()} waits (up to a second) for the worker to have set its
+         * priority, so that {@link DeferredFreeList#stats()} reports it from the start (default
+         * true). Without the wait, the stats report no niceness until the worker has set it, and
+         * {@code build()} returns at once: the worker links its system calls, tens of
+         * milliseconds at a JVM's start, on its own time.
+         */
+        public Builder awaitWorkerStart(boolean await) {
+            this.awaitWorkerStart = await;
+            return this;
+        }
+
+        /**
+         * Creates the list, starts its worker and, unless told not to
+         * ({@link #awaitWorkerStart}), waits until the worker has set its priority.
          */
         public DeferredFreeList build() {
             DeferredFreeList list = new DeferredFreeList(this);
             list.worker.start();
-            list.worker.awaitStarted();
+            if (awaitWorkerStart) {
+                list.worker.awaitStarted();
+            }
             return list;
         }
     }

@@ -122,6 +122,7 @@ public final class SystemHeap implements Heap {
                         .workerNice(builder.workerNice)
                         .workerLinger(builder.workerLinger)
                         .idleAction(this::onWorkerIdle)
+                        .awaitWorkerStart(!builder.processWide) // off the first allocation's path
                         .build()
                 : null;
         this.pinnedPurger = new PinnedChunkPurger(generations, pools);

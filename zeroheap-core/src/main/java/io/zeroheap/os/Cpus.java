@@ -21,29 +21,49 @@ public final class Cpus {
     private static final int SC_NPROCESSORS_CONF = 83;
     private static final int SC_LEVEL2_CACHE_SIZE = 191;
 
-    /** Null where the downcalls are not available. */
-    private static final Handles HANDLES = Handles.lookup();
+    /**
+     * Set once {@code sched_getcpu} is linked and answers, by a daemon thread started with this
+     * class: linking a downcall costs tens of milliseconds at a JVM's start, and the first
+     * allocations need not wait for it (until then {@link #current()} answers -1, and callers
+     * spread threads by thread id).
+     */
+    private static volatile boolean getcpuReady;
+
+    static {
+        if (NativeMemory.isAvailable()) {
+            Thread.ofPlatform().name("zeroheap-link-getcpu").daemon().start(() -> {
+                try {
+                    getcpuReady = GetCpu.HANDLE != null && (int) GetCpu.HANDLE.invokeExact() >= 0;
+                } catch (Throwable e) {
+                    // a libc without the call, or a kernel that cannot tell: -1 for good
+                }
+            });
+        }
+    }
 
     private Cpus() {
     }
 
-    /** Whether {@link #current()} reports real CPU numbers here. */
+    /**
+     * Whether {@link #current()} reports, or soon will report, real CPU numbers here (it may
+     * answer -1 for the first milliseconds of a JVM, and for good on a kernel that cannot tell).
+     */
     public static boolean isCurrentKnown() {
-        return HANDLES != null;
+        return NativeMemory.isAvailable();
     }
 
     /**
      * Returns the number of the CPU the calling thread runs on now, from 0: a hint, since the
      * thread may move at once. Lock-free, allocation-free.
      *
-     * @return the CPU number, or -1 where it cannot be known
+     * @return the CPU number, or -1 where it cannot be known (yet)
      */
     public static int current() {
-        if (HANDLES == null) {
+        if (!getcpuReady) {
             return -1;
         }
         try {
-            return (int) HANDLES.getcpu.invokeExact();
+            return (int) GetCpu.HANDLE.invokeExact();
         } catch (Throwable e) {
             return -1;
         }
@@ -55,14 +75,8 @@ public final class Cpus {
      */
     public static int configured() {
         int available = Runtime.getRuntime().availableProcessors();
-        if (HANDLES == null) {
-            return available;
-        }
-        try {
-            return (int) Math.max(available, (long) HANDLES.sysconf.invokeExact(SC_NPROCESSORS_CONF));
-        } catch (Throwable e) {
-            return available;
-        }
+        long configured = NativeMemory.isAvailable() ? NativeMemory.sysconf(SC_NPROCESSORS_CONF) : -1;
+        return (int) Math.max(available, configured);
     }
 
     /**
@@ -72,35 +86,23 @@ public final class Cpus {
      */
     public static OptionalLong level2BytesPerCore() {
         OptionalLong sysfs = CpuCaches.level2BytesPerCore(CpuCaches.CPU0_CACHES);
-        if (sysfs.isPresent() || HANDLES == null) {
+        if (sysfs.isPresent() || !NativeMemory.isAvailable()) {
             return sysfs;
         }
-        try {
-            long bytes = (long) HANDLES.sysconf.invokeExact(SC_LEVEL2_CACHE_SIZE);
-            return bytes > 0 ? OptionalLong.of(bytes) : OptionalLong.empty();
-        } catch (Throwable e) {
-            return OptionalLong.empty();
-        }
+        long bytes = NativeMemory.sysconf(SC_LEVEL2_CACHE_SIZE);
+        return bytes > 0 ? OptionalLong.of(bytes) : OptionalLong.empty();
     }
 
-    private record Handles(MethodHandle getcpu, MethodHandle sysconf) {
+    /** {@code sched_getcpu}, a critical downcall; null where it cannot be linked. */
+    private static final class GetCpu {
+        static final MethodHandle HANDLE = link();
 
-        static Handles lookup() {
-            if (!Linux.isCurrentOs()) {
-                return null;
-            }
+        private static MethodHandle link() {
             try {
-                MethodHandle getcpu = Linux.libc("sched_getcpu", FunctionDescriptor.of(ValueLayout.JAVA_INT),
+                return Linux.libc("sched_getcpu", FunctionDescriptor.of(ValueLayout.JAVA_INT),
                         Linker.Option.critical(false));
-                MethodHandle sysconf = Linux.libc("sysconf",
-                        FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
-                if ((int) getcpu.invokeExact() < 0) {
-                    return null; // the kernel cannot tell
-                }
-                return new Handles(getcpu, sysconf);
-            } catch (Throwable e) {
-                // IllegalCallerException where native access is denied; a libc without the call
-                return null;
+            } catch (RuntimeException e) {
+                return null; // IllegalCallerException where native access is denied; a libc without it
             }
         }
     }

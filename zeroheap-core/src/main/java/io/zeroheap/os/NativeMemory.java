@@ -85,6 +85,15 @@ final class NativeMemory {
 
     private static volatile boolean backgroundLinkStarted;
 
+    /** Returns {@code sysconf(name)}: -1 where the value is unknown, or the call failed. */
+    static long sysconf(int name) {
+        try {
+            return (long) SYSCONF.invokeExact(name);
+        } catch (Throwable e) {
+            return -1;
+        }
+    }
+
     static long pageSize() {
         try {
             return (long) SYSCONF.invokeExact(SC_PAGESIZE);
