@@ -94,6 +94,8 @@ public final class Reclaimer implements AutoCloseable {
     private volatile String psiStatus;
     private volatile boolean closed;
     private final Thread thread;
+    /** Stops the thread at the JVM's exit (see {@link #stopAtExit()}); null if none was added. */
+    private volatile Thread exitHook;
     /** Reclaim thread only. */
     private long nextReadingNanos;
 
@@ -171,6 +173,7 @@ public final class Reclaimer implements AutoCloseable {
                 psi = PsiTrigger.register(file, "some", builder.psiStall.toNanos() / 1000,
                         builder.psiWindow.toNanos() / 1000);
                 psiStatus = "armed " + psi.describe();
+                stopAtExit();
                 return;
             } catch (IOException | RuntimeException e) { // no PSI here, or native access denied
                 failures.add(e.getMessage());
@@ -256,6 +259,14 @@ public final class Reclaimer implements AutoCloseable {
         }
         if (closed) {
             return;
+        }
+        Thread hook = exitHook;
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is exiting: the hook runs, and stops the thread as this does
+            }
         }
         closed = true;
         PressureEvents events = psi;
@@ -428,6 +439,31 @@ public final class Reclaimer implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, () -> "reclaim thread: " + e + "; counted, going on", e);
                 LockSupport.parkNanos(this, pollNanos);
             }
+        }
+    }
+
+    /**
+     * Has the JVM's exit wake the reclaim thread out of its PSI {@code poll} and stop it: at
+     * exit the JVM waits (up to 300 ms) for threads running native code to come back, and a
+     * thread in {@code poll} would only come back at its timeout. Called on the reclaim thread
+     * once PSI is armed.
+     */
+    private void stopAtExit() {
+        if (thread == null) {
+            return;
+        }
+        Thread hook = Thread.ofPlatform().name(thread.getName() + "-exit").unstarted(() -> {
+            closed = true;
+            PressureEvents events = psi;
+            if (events != null) {
+                events.wakeUp(); // the thread sees closed and leaves; the descriptors die with the process
+            }
+        });
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+            exitHook = hook;
+        } catch (IllegalStateException e) {
+            // the JVM is already exiting
         }
     }
 
