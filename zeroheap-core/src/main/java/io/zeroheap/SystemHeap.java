@@ -861,8 +861,8 @@ public final class SystemHeap implements Heap {
             if (cpuPoolMaxChunkBytes > 0) {
                 return cpuPoolMaxChunkBytes;
             }
-            return Cpus.level2BytesPerCore().stream().map(l2 -> Math.clamp(l2, 64L << 10, 4L << 20))
-                    .findFirst().orElse(256L << 10);
+            java.util.OptionalLong l2 = Cpus.level2BytesPerCore(); // no stream: the first heap's build path
+            return l2.isPresent() ? Math.clamp(l2.getAsLong(), 64L << 10, 4L << 20) : 256L << 10;
         }
 
         /** The CPU pools' cap per CPU: as set, or 8 L2 shares (2-32 MiB; 8 MiB where unknown). */
@@ -870,8 +870,8 @@ public final class SystemHeap implements Heap {
             if (cpuPoolBytes > 0) {
                 return cpuPoolBytes;
             }
-            return Cpus.level2BytesPerCore().stream().map(l2 -> Math.clamp(8 * l2, 2L << 20, 32L << 20))
-                    .findFirst().orElse(8L << 20);
+            java.util.OptionalLong l2 = Cpus.level2BytesPerCore();
+            return l2.isPresent() ? Math.clamp(8 * l2.getAsLong(), 2L << 20, 32L << 20) : 8L << 20;
         }
 
         /**

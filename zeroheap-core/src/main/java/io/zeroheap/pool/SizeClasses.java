@@ -40,7 +40,11 @@ public final class SizeClasses {
         for (long pages = 1; pages <= maxPages; pages += step(pages)) {
             sizes.add(pages * pageSize);
         }
-        this.classByteSizes = sizes.stream().mapToLong(Long::longValue).toArray();
+        long[] byteSizes = new long[sizes.size()]; // a loop, not a stream: this runs on a heap's first build
+        for (int i = 0; i < byteSizes.length; i++) {
+            byteSizes[i] = sizes.get(i);
+        }
+        this.classByteSizes = byteSizes;
     }
 
     /** The distance from a class of {@code pages} pages to the next one. */
