@@ -652,5 +652,15 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
             list.worker.awaitStarted();
             return list;
         }
+
+        /**
+         * Creates the list without starting its worker, so only its callers (helps, scans,
+         * drains, {@code close}) free items; {@code defer} finds the worker not parked and wakes
+         * nobody. For the model checks in this package: Lincheck explores the interleavings of
+         * the threads it runs, and the worker's own thread is not one of them.
+         */
+        DeferredFreeList buildWithoutWorker() {
+            return new DeferredFreeList(this);
+        }
     }
 }
