@@ -128,7 +128,8 @@ public class DeferredFreeListLincheckTest {
                 "pending: " + stats + " (expected: " + pending + " items, " + pendingPages + " pages)");
         check(stats.freeingItems() == 0 && stats.freeingPages() == 0, "freeing: " + stats + " (expected: 0)");
         check(stats.failedFrees() == 0, "failed: " + stats + " (expected: 0)");
-        check(stats.pressureFrees() == pressureFrees, "pressure frees: " + stats + " (expected: " + pressureFrees + ")");
+        check(stats.pressureFrees() == pressureFrees,
+                "pressure frees: " + stats + " (expected: " + pressureFrees + ")");
         check(stats.normalFreedPages() + stats.pressureFreedPages() == freedPages,
                 "freed pages: " + stats + " (expected: " + freedPages + ")");
         check(!list.isClosed() || pending == 0, "a closed list holds " + pending + " pending items (expected: 0)");

@@ -90,7 +90,7 @@ public final class ModelChecks {
         return explored;
     }
 
-    /** An actor calling the {@link org.jetbrains.lincheck.datastructures.Operation} {@code name} of {@code testClass}. */
+    /** An actor that calls {@code testClass}'s public method {@code name} with {@code arguments}. */
     public static Actor actor(Class<?> testClass, String name, Object... arguments) {
         for (Method method : testClass.getMethods()) {
             if (method.getName().equals(name) && method.getParameterCount() == arguments.length) {
