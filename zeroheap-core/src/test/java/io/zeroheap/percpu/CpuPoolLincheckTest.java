@@ -91,7 +91,6 @@ public class CpuPoolLincheckTest implements ModelChecks.Observing {
             check(!userBytes[indexOf(chunk)].get(), chunk + " given back clean though not zeroed");
             cameOut(chunk, "handed to the late sink");
         });
-        peekZeroedStack();
     }
 
     /** Empties the pool into the shared pools, and closes it. */
@@ -107,6 +106,7 @@ public class CpuPoolLincheckTest implements ModelChecks.Observing {
     /** After all threads: what the pool holds is what went in and did not come out, counted so. */
     @Validate
     public void thePoolShouldHoldExactlyTheChunksThatWentInAndDidNotComeOut() {
+        peekZeroedStack();
         long[] clean = new long[1];
         long[] dirty = new long[1];
         long[] totals = new long[5];
@@ -208,7 +208,7 @@ public class CpuPoolLincheckTest implements ModelChecks.Observing {
         Class<?> test = getClass();
         ModelChecks.Explored explored = ModelChecks.check("zeroedStack", test, new ModelCheckingOptions()
                 .sequentialSpecification(NoResults.class)
-                .iterations(0).invocationsPerIteration(300)
+                .iterations(0).invocationsPerIteration(400)
                 .addCustomScenario(scenario(dirtyChunks(test),
                         List.of(List.of(actor(test, "zeroerWork")),
                                 List.of(actor(test, "take"), actor(test, "take"))),
