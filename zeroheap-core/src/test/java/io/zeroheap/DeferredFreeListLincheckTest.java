@@ -1,5 +1,6 @@
 package io.zeroheap;
 
+import io.zeroheap.modelcheck.ModelChecks;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -10,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.zeroheap.ModelChecks.actor;
-import static io.zeroheap.ModelChecks.scenario;
+import static io.zeroheap.modelcheck.ModelChecks.actor;
+import static io.zeroheap.modelcheck.ModelChecks.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -34,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Param(name = "item", gen = IntGen.class, conf = "0:2")
 @Param(name = "pages", gen = IntGen.class, conf = "1:4")
-public class DeferredFreeListLincheckTest {
+public final class DeferredFreeListLincheckTest {
 
     private final DeferredFreeList list = DeferredFreeList.builder().buildWithoutWorker();
     private final CountedItem[] items = {new CountedItem(1, true), new CountedItem(2, true), new CountedItem(4, false)};
@@ -207,6 +208,9 @@ public class DeferredFreeListLincheckTest {
 
     /** The sequential specification: every operation returns nothing (the checks above throw). */
     public static final class NoResults {
+        public NoResults() {
+        }
+
         public void defer(int index) {
         }
 

@@ -1,6 +1,6 @@
 package io.zeroheap.free;
 
-import io.zeroheap.ModelChecks;
+import io.zeroheap.modelcheck.ModelChecks;
 import io.zeroheap.util.Loggers;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
-import static io.zeroheap.ModelChecks.actor;
-import static io.zeroheap.ModelChecks.scenario;
+import static io.zeroheap.modelcheck.ModelChecks.actor;
+import static io.zeroheap.modelcheck.ModelChecks.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,6 +1,6 @@
 package io.zeroheap.percpu;
 
-import io.zeroheap.ModelChecks;
+import io.zeroheap.modelcheck.ModelChecks;
 import io.zeroheap.os.MemorySource;
 import io.zeroheap.pool.Chunk;
 import io.zeroheap.pool.SizeClasses;
@@ -17,8 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import static io.zeroheap.ModelChecks.actor;
-import static io.zeroheap.ModelChecks.scenario;
+import static io.zeroheap.modelcheck.ModelChecks.actor;
+import static io.zeroheap.modelcheck.ModelChecks.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * held match them: nothing is lost on the zeroed stack, nothing is there twice.
  */
 @Param(name = "chunk", gen = IntGen.class, conf = "0:2")
-public class CpuPoolLincheckTest implements ModelChecks.Observing {
+public final class CpuPoolLincheckTest implements ModelChecks.Observing {
 
     private static final long PAGE = 4096;
 

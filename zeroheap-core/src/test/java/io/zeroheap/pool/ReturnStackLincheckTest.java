@@ -1,6 +1,6 @@
 package io.zeroheap.pool;
 
-import io.zeroheap.ModelChecks;
+import io.zeroheap.modelcheck.ModelChecks;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * count matches the chunks on the stack.
  */
 @Param(name = "pages", gen = IntGen.class, conf = "1:4")
-public class ReturnStackLincheckTest {
+public final class ReturnStackLincheckTest {
 
     private final ReturnStack stack = new ReturnStack();
 

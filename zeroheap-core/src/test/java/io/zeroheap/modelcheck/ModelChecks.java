@@ -1,4 +1,4 @@
-package io.zeroheap;
+package io.zeroheap.modelcheck;
 
 import org.jetbrains.kotlinx.lincheck.Actor;
 import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
@@ -84,7 +84,8 @@ public final class ModelChecks {
         options.check(testClass);
         tally(LAST.remove(testClass));
         Explored explored = new Explored(invocations.sum(), Map.copyOf(OBSERVED.getOrDefault(testClass, Map.of())));
-        System.out.printf("Lincheck %s.%s: %d invocations in %d ms%s%n", testClass.getSimpleName(), label,
+        String name = testClass.getName().substring(testClass.getPackageName().length() + 1).replace('$', '.');
+        System.out.printf("Lincheck %s.%s: %d invocations in %d ms%s%n", name, label,
                 explored.invocations(), (System.nanoTime() - start) / 1_000_000,
                 explored.observations().isEmpty() ? "" : ", outcomes " + new TreeMap<>(explored.observations()));
         return explored;
