@@ -104,10 +104,11 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
     /** The worker thread; its counters are guarded by lock. */
     private final FreeWorker worker;
 
-    private DeferredFreeList(Builder builder) {
+    /** @param workerLog where the worker logs its failures and restarts */
+    private DeferredFreeList(Builder builder, System.Logger workerLog) {
         this.workerName = builder.workerName;
         this.worker = new FreeWorker(builder.workerName, builder.workerNice, builder.lingerNanos, builder.idleAction,
-                lock, LOG, this, new FreeWorker.Work() {
+                lock, workerLog, this, new FreeWorker.Work() {
                     @Override
                     public void freeAll() {
                         freeOnCaller(FreeReason.NORMAL, Long.MAX_VALUE, null, false);
@@ -660,12 +661,24 @@ public final class DeferredFreeList implements Shrinker, AutoCloseable {
          * ({@link #awaitWorkerStart}), waits until the worker has set its priority.
          */
         public DeferredFreeList build() {
-            DeferredFreeList list = new DeferredFreeList(this);
+            DeferredFreeList list = new DeferredFreeList(this, LOG);
             list.worker.start();
             if (awaitWorkerStart) {
                 list.worker.awaitStarted();
             }
             return list;
+        }
+
+        /**
+         * Creates the list without starting its worker, so only its callers (helps, scans,
+         * drains, {@code close}) free items; {@code defer} finds the worker not parked and wakes
+         * nobody. For the model checks in this package: Lincheck explores the interleavings of
+         * the threads it runs, and the worker's own thread is not one of them. The idle worker
+         * gets a logger of its own, never resolved: Lincheck walks each list's object graph, and
+         * the shared one, once used, reaches all of java.util.logging.
+         */
+        DeferredFreeList buildWithoutWorker() {
+            return new DeferredFreeList(this, Loggers.lazy(DeferredFreeList.class.getName()));
         }
     }
 }

@@ -48,6 +48,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       lock is never held while free or idle actions run.</li>
  *   <li>{@code thread} is volatile: a replacement worker is published to wakers and to
  *       {@code stop}, which joins until no live worker is left.</li>
+ *   <li>Parks and unparks go through {@link Parking}: {@link LockSupport}'s, but in the model
+ *       checks of this protocol (FreeWorkerLincheckTest), which run the idle step through
+ *       {@link #idleOnCallingThread()}.</li>
  * </ul>
  */
 public final class FreeWorker {
@@ -63,6 +66,37 @@ public final class FreeWorker {
 
         /** Returns whether the list is closed (a volatile read). */
         boolean isClosed();
+    }
+
+    /**
+     * How the worker parks and is unparked: {@link #LOCK_SUPPORT}, but in this package's model
+     * checks, whose stand-in never wakes a parked thread spuriously (Lincheck's parks may, and a
+     * spurious wake-up would hide a lost one).
+     */
+    interface Parking {
+        /** {@link LockSupport}'s park, timed park and unpark. */
+        Parking LOCK_SUPPORT = new Parking() {
+            @Override
+            public void park(Object blocker) {
+                LockSupport.park(blocker);
+            }
+
+            @Override
+            public void parkNanos(Object blocker, long nanos) {
+                LockSupport.parkNanos(blocker, nanos);
+            }
+
+            @Override
+            public void unpark(Thread thread) {
+                LockSupport.unpark(thread);
+            }
+        };
+
+        void park(Object blocker);
+
+        void parkNanos(Object blocker, long nanos);
+
+        void unpark(Thread thread);
     }
 
     /** The first timed park of a lingering worker. */
@@ -90,6 +124,7 @@ public final class FreeWorker {
     private final System.Logger log;
     private final Object parkBlocker;
     private final Work work;
+    private final Parking parking;
 
     /** True while the worker lingers or parks (nothing to free); a hint for freeing threads. */
     private volatile boolean idle;
@@ -127,6 +162,12 @@ public final class FreeWorker {
      */
     public FreeWorker(String name, int nice, long lingerNanos, Runnable idleAction, ReentrantLock lock,
                       System.Logger log, Object parkBlocker, Work work) {
+        this(name, nice, lingerNanos, idleAction, lock, log, parkBlocker, work, Parking.LOCK_SUPPORT);
+    }
+
+    /** As the public constructor, parking through {@code parking}; for this package's model checks. */
+    FreeWorker(String name, int nice, long lingerNanos, Runnable idleAction, ReentrantLock lock,
+               System.Logger log, Object parkBlocker, Work work, Parking parking) {
         this.name = name;
         this.nice = nice;
         this.lingerNanos = lingerNanos;
@@ -135,6 +176,7 @@ public final class FreeWorker {
         this.log = log;
         this.parkBlocker = parkBlocker;
         this.work = work;
+        this.parking = parking;
     }
 
     /** Starts a worker thread and publishes it as the current one. */
@@ -171,7 +213,7 @@ public final class FreeWorker {
     /** Unparks the worker if it is parked. Lock-free; call after publishing the work. */
     public void wake() {
         if (parked && PARKED.compareAndSet(this, true, false)) {
-            LockSupport.unpark(thread);
+            parking.unpark(thread);
             UNPARKS.getAndAdd(this, 1L);
         }
     }
@@ -197,7 +239,7 @@ public final class FreeWorker {
         Thread current;
         while ((current = thread) != null && current != self && current.isAlive()) {
             parked = false;
-            LockSupport.unpark(current);
+            parking.unpark(current);
             try {
                 current.join();
             } catch (InterruptedException e) {
@@ -303,6 +345,18 @@ public final class FreeWorker {
         }
     }
 
+    /**
+     * Runs the worker's idle step (linger, then park until woken) on the calling thread, which
+     * it publishes as the worker first, as {@link #start()} does; returns once there is work, a
+     * close or an idle-action request, or after a spurious wake-up. For the model checks in
+     * this package: Lincheck explores the threads it runs, and the worker's own thread (started
+     * here, with a native niceness call) is not one of them.
+     */
+    void idleOnCallingThread() {
+        thread = Thread.currentThread();
+        parkUntilWork();
+    }
+
     private void parkUntilWork() {
         idle = true;
         try {
@@ -321,7 +375,7 @@ public final class FreeWorker {
             parked = false;
             return;
         }
-        LockSupport.park(parkBlocker);
+        parking.park(parkBlocker);
         parked = false;
         boolean interrupted = Thread.interrupted();
         lock.lock();
@@ -359,7 +413,7 @@ public final class FreeWorker {
             if (left <= 0) {
                 return false;
             }
-            LockSupport.parkNanos(parkBlocker, Math.min(tick, left));
+            parking.parkNanos(parkBlocker, Math.min(tick, left));
             tick = MAX_LINGER_TICK_NANOS;
             if (Thread.interrupted()) { // else every later timed park would return at once
                 countInterrupt();

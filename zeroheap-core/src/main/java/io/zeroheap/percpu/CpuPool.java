@@ -49,7 +49,8 @@ import java.util.function.Consumer;
  *       each of its allocations.</li>
  *   <li><b>Closing</b>: {@link #drainTo} sets {@code closed} under the lock; later offers are
  *       refused, and the zeroer, which checks {@code closed} when it holds chunks, hands what it
- *       holds to the late sink instead of putting it back.</li>
+ *       holds to the late sink instead of putting it back, booked out of the counts under the
+ *       lock (also when it had pushed them on the zeroed stack before it saw the close).</li>
  * </ul>
  * The idle-work hint {@code hasWork} is a volatile flag: set after a push or a demand, cleared
  * by the zeroer before it looks, so no work is missed.
@@ -734,9 +735,24 @@ public final class CpuPool extends CpuPoolState {
         return (Chunk) ZEROED.getAndSet(this, (Chunk) null);
     }
 
+    /**
+     * Hands what is on the zeroed stack to {@code sink}, booked out of the pool first (under the
+     * lock, which guards the counts: the final drain holds it briefly, if at all); for a zeroer
+     * that pushed there and then saw the pool closed.
+     */
     private void drainZeroedTo(Consumer<Chunk> sink) {
+        Chunk taken;
+        lock();
+        try {
+            taken = takeZeroed();
+            for (Chunk chunk = taken; chunk != null; chunk = chunk.nextLocal) {
+                uncountLocked(chunk); // before adopted is cleared: a refill's bytes were only reserved
+            }
+        } finally {
+            unlock();
+        }
         RuntimeException failure = null;
-        for (Chunk chunk = takeZeroed(); chunk != null; ) {
+        for (Chunk chunk = taken; chunk != null; ) {
             Chunk next = chunk.nextLocal;
             chunk.nextLocal = null;
             chunk.adopted = false;
