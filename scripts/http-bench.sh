@@ -17,6 +17,8 @@
 #   --allocators "A B" of zeroheap pooled pooled+setzero adaptive unpooled (ALLOCATORS, all)
 #   --sizes "1k 16k 256k"                                       (SIZES, all three)
 #   --stale-rounds N  secret+buggy rounds per probe connection (STALE_ROUNDS, 100)
+#   --repeat N        rounds over every allocator, in a rotating order; the table shows medians
+#                     (REPEAT, 1); memory and the probe are measured in the last round
 #   --port N          the server's port (PORT, 18080)
 #   --no-build        use the last build
 set -euo pipefail
@@ -29,6 +31,7 @@ CONNECTIONS=${CONNECTIONS:-8}
 ALLOCATORS=${ALLOCATORS:-"zeroheap pooled pooled+setzero adaptive unpooled"}
 SIZES=${SIZES:-"1k 16k 256k"}
 STALE_ROUNDS=${STALE_ROUNDS:-100}
+REPEAT=${REPEAT:-1}
 PORT=${PORT:-18080}
 BUILD=1
 while [ $# -gt 0 ]; do
@@ -40,6 +43,7 @@ while [ $# -gt 0 ]; do
     --allocators) ALLOCATORS=$2; shift 2 ;;
     --sizes) SIZES=$2; shift 2 ;;
     --stale-rounds) STALE_ROUNDS=$2; shift 2 ;;
+    --repeat) REPEAT=$2; shift 2 ;;
     --port) PORT=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -85,16 +89,9 @@ stat_field() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p"; }
 to_us() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) u = n; else if (v ~ /ms$/) u = n * 1000;
                                   else if (v ~ /m$/) u = n * 60e6; else u = n * 1e6; printf "%.0f", u }'; }
 
-rows=()
-for allocator in $ALLOCATORS; do
-  case "$allocator" in
-    pooled+setzero) impl=pooled; prefix=/zeroed/ ;;
-    zeroheap|pooled|adaptive|unpooled) impl=$allocator; prefix=/body/ ;;
-    *) echo "http-bench: unknown allocator $allocator" >&2; exit 2 ;;
-  esac
-  echo "http-bench: $allocator: starting the server on CPU 1" >&2
+start_server() { # $1: the allocator's implementation; sets server and transport
   taskset -c 1 "$JAVA_HOME/bin/java" "${JAVA_OPTS[@]}" -cp "$CP" io.zeroheap.netty.http.HttpServer \
-    --allocator "$impl" --port "$PORT" --event-loops 1 >"$work/server.log" 2>&1 &
+    --allocator "$1" --port "$PORT" --event-loops 1 >"$work/server.log" 2>&1 &
   server=$!
   for _ in $(seq 100); do
     curl -sf "$BASE/admin/stats" >/dev/null 2>&1 && break
@@ -102,47 +99,87 @@ for allocator in $ALLOCATORS; do
     sleep 0.2
   done
   transport=$(sed -n 's/.*transport=\([a-z]*\).*/\1/p' "$work/server.log")
-  rss_before=$(rss_kib "$server")
-  taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "$BASE${prefix}16k" >/dev/null
-  sized=()
-  for size in $SIZES; do
-    echo "http-bench: $allocator: wrk -t1 -c$CONNECTIONS -d${DURATION}s --latency $prefix$size" >&2
-    echo 0 >"$work/rss_max"
-    ( max=0; while kill -0 "$server" 2>/dev/null; do
-        r=$(rss_kib "$server"); [ "${r:-0}" -gt "$max" ] && max=$r && echo "$max" >"$work/rss_max"; sleep 0.5
-      done ) &
-    sampler=$!
-    taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$BASE$prefix$size" >"$work/wrk.txt"
-    kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
-    rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$work/wrk.txt")
-    p50=$(to_us "$(awk '$1 == "50%" { print $2 }' "$work/wrk.txt")")
-    p99=$(to_us "$(awk '$1 == "99%" { print $2 }' "$work/wrk.txt")")
-    errors=$(awk '/Socket errors|Non-2xx/ { sub(/^ */, ""); printf "%s; ", $0 }' "$work/wrk.txt")
-    [ -n "$errors" ] && echo "http-bench: $allocator $size: $errors" >&2
-    sized+=("$(printf '| %s | %s | %s | %s | %s' "$size" "$rps" "$p50" "$p99" "$(mib "$(cat "$work/rss_max")")")")
-  done
-  after=$(curl -sf "$BASE/admin/stats")
-  echo "http-bench: $allocator: idle for ${IDLE} s" >&2
-  sleep "$IDLE"
-  rss_idle=$(rss_kib "$server")
-  idle=$(curl -sf "$BASE/admin/stats")
-  probe=$(taskset -c 0 "$JAVA_HOME/bin/java" -cp "$CP" io.zeroheap.netty.http.StaleBytesProbe "$BASE" "$STALE_ROUNDS" "$CONNECTIONS")
-  name="$allocator ($transport)"
-  for row in "${sized[@]}"; do
-    rows+=("$(printf '| %s %s | %s | %s | %s | %s | %s |' "$name" "$row" "$(mib "$rss_before")" "$(mib "$rss_idle")" \
-      "$(bytes_mib "$(stat_field "$after" held)")" "$(bytes_mib "$(stat_field "$idle" held)")" \
-      "$(stat_field "$probe" stale_bytes) / $(stat_field "$probe" responses)")")
-    name=""
-  done
+}
+
+stop_server() {
   kill "$server"; wait "$server" 2>/dev/null || true; server=
+}
+
+# One wrk run; appends "rps p50_us p99_us rss_max_kib" to $work/cells/<allocator>_<size>.
+measure() { # $1 allocator, $2 path prefix, $3 size
+  echo 0 >"$work/rss_max"
+  ( max=0; while kill -0 "$server" 2>/dev/null; do
+      r=$(rss_kib "$server"); [ "${r:-0}" -gt "$max" ] && max=$r && echo "$max" >"$work/rss_max"; sleep 0.5
+    done ) &
+  local sampler=$!
+  taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$BASE$2$3" >"$work/wrk.txt"
+  kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
+  local errors
+  errors=$(awk '/Socket errors|Non-2xx/ { sub(/^ */, ""); printf "%s; ", $0 }' "$work/wrk.txt")
+  [ -n "$errors" ] && echo "http-bench: $1 $3: $errors" >&2
+  echo "$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$work/wrk.txt")" \
+    "$(to_us "$(awk '$1 == "50%" { print $2 }' "$work/wrk.txt")")" \
+    "$(to_us "$(awk '$1 == "99%" { print $2 }' "$work/wrk.txt")")" \
+    "$(cat "$work/rss_max")" >>"$work/cells/${1}_$3"
+}
+
+# The median of column $2 of file $1 (the lower middle for an even count).
+median() { awk -v c="$2" '{ print $c }' "$1" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+range() { awk -v c="$2" '{ print $c }' "$1" | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }'; }
+
+mkdir -p "$work/cells"
+read -r -a order <<<"$ALLOCATORS"
+for allocator in "${order[@]}"; do
+  case "$allocator" in
+    zeroheap|pooled|pooled+setzero|adaptive|unpooled) ;;
+    *) echo "http-bench: unknown allocator $allocator" >&2; exit 2 ;;
+  esac
+done
+for round in $(seq "$REPEAT"); do
+  for allocator in "${order[@]}"; do
+    impl=${allocator%+setzero}; prefix=/body/
+    [ "$impl" != "$allocator" ] && prefix=/zeroed/
+    echo "http-bench: round $round/$REPEAT: $allocator: the server on CPU 1, wrk -t1 -c$CONNECTIONS -d${DURATION}s per size" >&2
+    start_server "$impl"
+    echo "$allocator ($transport)" >"$work/name_$allocator"
+    [ "$round" = 1 ] && rss_kib "$server" >"$work/before_$allocator"
+    taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "$BASE${prefix}16k" >/dev/null
+    for size in $SIZES; do
+      measure "$allocator" "$prefix" "$size"
+    done
+    if [ "$round" = "$REPEAT" ]; then
+      curl -sf "$BASE/admin/stats" >"$work/after_$allocator"
+      echo "http-bench: $allocator: idle for ${IDLE} s" >&2
+      sleep "$IDLE"
+      rss_kib "$server" >"$work/idle_rss_$allocator"
+      curl -sf "$BASE/admin/stats" >"$work/idle_$allocator"
+      taskset -c 0 "$JAVA_HOME/bin/java" -cp "$CP" io.zeroheap.netty.http.StaleBytesProbe "$BASE" "$STALE_ROUNDS" \
+        "$CONNECTIONS" >"$work/probe_$allocator"
+    fi
+    stop_server
+  done
+  order=("${order[@]:1}" "${order[0]}") # rotate, so no allocator always runs first or last
 done
 
 echo
-echo "HTTP bench $(date -u +%Y-%m-%d): server on CPU 1 (one event loop), wrk -t1 -c$CONNECTIONS -d${DURATION}s --latency on CPU 0;" \
-  "RSS in MiB (before: started, before any request; during: the most seen in that size's run; idle: ${IDLE} s after the last run); held: the" \
-  "allocator's direct memory (zeroheap: the heap's reserved bytes) in MiB right after the load and idle; stale:" \
-  "non-zero bytes past the 16 written in ${STALE_ROUNDS}x${CONNECTIONS} /buggy responses after a secret"
+echo "HTTP bench $(date -u +%Y-%m-%d): server on CPU 1 (one event loop), wrk -t1 -c$CONNECTIONS -d${DURATION}s --latency on CPU 0," \
+  "$REPEAT round(s), allocators in a rotating order; req/s, p50 and p99: the median over the rounds (req/s range: lowest-highest);" \
+  "RSS in MiB (before: started, before any request; during: the most seen in that size's run, median; idle: ${IDLE} s after the last" \
+  "round's load); held: the allocator's direct memory (zeroheap: the heap's reserved bytes) in MiB right after the last round's load" \
+  "and after the idle spell; stale: non-zero bytes past the 16 written in ${STALE_ROUNDS}x${CONNECTIONS} /buggy responses after a secret"
 echo
-echo "| allocator | size | req/s | p50 µs | p99 µs | RSS during | RSS before | RSS idle | held after | held idle | stale bytes / responses |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-printf '%s\n' "${rows[@]}"
+echo "| allocator | size | req/s | req/s range | p50 µs | p99 µs | RSS during | RSS before | RSS idle | held after | held idle | stale bytes / responses |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+for allocator in $ALLOCATORS; do
+  name=$(cat "$work/name_$allocator")
+  after=$(cat "$work/after_$allocator"); idle=$(cat "$work/idle_$allocator"); probe=$(cat "$work/probe_$allocator")
+  for size in $SIZES; do
+    cell="$work/cells/${allocator}_$size"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$size" "$(median "$cell" 1)" \
+      "$(range "$cell" 1)" "$(median "$cell" 2)" "$(median "$cell" 3)" "$(mib "$(median "$cell" 4)")" \
+      "$(mib "$(cat "$work/before_$allocator")")" "$(mib "$(cat "$work/idle_rss_$allocator")")" \
+      "$(bytes_mib "$(stat_field "$after" held)")" "$(bytes_mib "$(stat_field "$idle" held)")" \
+      "$(stat_field "$probe" stale_bytes) / $(stat_field "$probe" responses)"
+    name=""
+  done
+done
