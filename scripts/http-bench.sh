@@ -4,7 +4,8 @@
 # and drives it with wrk pinned to CPU 0, one run per body size (/body/1k, /body/16k,
 # /body/256k; the "pooled+setzero" row is the pooled allocator on /zeroed/..., which zeroes each
 # body buffer before writing it). Per allocator it records requests/s and p50/p99 latency
-# (wrk --latency), the server's RSS (VmRSS) before the load, the most seen during each run and
+# (wrk --latency), the server's CPU time per request (less disturbed than requests/s by other
+# processes on the same cores), the server's RSS (VmRSS) before the load, the most seen during each run and
 # after an idle spell, the allocator's memory from /admin/stats right after the load and after
 # the idle spell, and the stale-bytes demonstration (StaleBytesProbe: POST a secret, GET /buggy,
 # count the non-zero bytes past the 16 written). Prints one Markdown table.
@@ -73,6 +74,7 @@ fi
 CP="zeroheap-netty-demo/target/classes:$(ls zeroheap-netty-demo/target/lib/*.jar | tr '\n' ':')"
 JAVA_OPTS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx512m -XX:MaxDirectMemorySize=1g)
 BASE="http://127.0.0.1:$PORT"
+HZ=$(getconf CLK_TCK)
 work=$(mktemp -d)
 server=
 cleanup() {
@@ -81,6 +83,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # utime + stime of every thread
 rss_kib() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 bytes_mib() { awk -v b="$1" 'BEGIN { if (b < 0) print "?"; else printf "%.1f", b / 1048576 }'; }
@@ -105,14 +108,20 @@ stop_server() {
   kill "$server"; wait "$server" 2>/dev/null || true; server=
 }
 
-# One wrk run; appends "rps p50_us p99_us rss_max_kib" to $work/cells/<allocator>_<size>.
+# One wrk run; appends "rps p50_us p99_us rss_max_kib cpu_us_per_request" to
+# $work/cells/<allocator>_<size>.
 measure() { # $1 allocator, $2 path prefix, $3 size
   echo 0 >"$work/rss_max"
+  # The sampler renames a whole file into place, so a kill mid-write never leaves it empty.
   ( max=0; while kill -0 "$server" 2>/dev/null; do
-      r=$(rss_kib "$server"); [ "${r:-0}" -gt "$max" ] && max=$r && echo "$max" >"$work/rss_max"; sleep 0.5
+      r=$(rss_kib "$server")
+      if [ "${r:-0}" -gt "$max" ]; then max=$r; echo "$max" >"$work/rss_max.new"; mv -f "$work/rss_max.new" "$work/rss_max"; fi
+      sleep 0.5
     done ) &
-  local sampler=$!
+  local sampler=$! ticks
+  ticks=$(cpu_ticks "$server")
   taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$BASE$2$3" >"$work/wrk.txt"
+  ticks=$(( $(cpu_ticks "$server") - ticks ))
   kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
   local errors
   errors=$(awk '/Socket errors|Non-2xx/ { sub(/^ */, ""); printf "%s; ", $0 }' "$work/wrk.txt")
@@ -120,7 +129,9 @@ measure() { # $1 allocator, $2 path prefix, $3 size
   echo "$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$work/wrk.txt")" \
     "$(to_us "$(awk '$1 == "50%" { print $2 }' "$work/wrk.txt")")" \
     "$(to_us "$(awk '$1 == "99%" { print $2 }' "$work/wrk.txt")")" \
-    "$(cat "$work/rss_max")" >>"$work/cells/${1}_$3"
+    "$(cat "$work/rss_max")" \
+    "$(awk -v t="$ticks" -v hz="$HZ" '/ requests in / { printf "%.1f", t * 1e6 / hz / $1 }' "$work/wrk.txt")" \
+    >>"$work/cells/${1}_$3"
 }
 
 # The median of column $2 of file $1 (the lower middle for an even count).
@@ -163,20 +174,21 @@ done
 
 echo
 echo "HTTP bench $(date -u +%Y-%m-%d): server on CPU 1 (one event loop), wrk -t1 -c$CONNECTIONS -d${DURATION}s --latency on CPU 0," \
-  "$REPEAT round(s), allocators in a rotating order; req/s, p50 and p99: the median over the rounds (req/s range: lowest-highest);" \
+  "$REPEAT round(s), allocators in a rotating order; req/s, p50, p99 and the server's CPU time (user + system, all its threads)" \
+  "per request: the median over the rounds (req/s range: lowest-highest);" \
   "RSS in MiB (before: started, before any request; during: the most seen in that size's run, median; idle: ${IDLE} s after the last" \
   "round's load); held: the allocator's direct memory (zeroheap: the heap's reserved bytes) in MiB right after the last round's load" \
   "and after the idle spell; stale: non-zero bytes past the 16 written in ${STALE_ROUNDS}x${CONNECTIONS} /buggy responses after a secret"
 echo
-echo "| allocator | size | req/s | req/s range | p50 µs | p99 µs | RSS during | RSS before | RSS idle | held after | held idle | stale bytes / responses |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+echo "| allocator | size | req/s | req/s range | p50 µs | p99 µs | server CPU µs/req | RSS during | RSS before | RSS idle | held after | held idle | stale bytes / responses |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 for allocator in $ALLOCATORS; do
   name=$(cat "$work/name_$allocator")
   after=$(cat "$work/after_$allocator"); idle=$(cat "$work/idle_$allocator"); probe=$(cat "$work/probe_$allocator")
   for size in $SIZES; do
     cell="$work/cells/${allocator}_$size"
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$size" "$(median "$cell" 1)" \
-      "$(range "$cell" 1)" "$(median "$cell" 2)" "$(median "$cell" 3)" "$(mib "$(median "$cell" 4)")" \
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$size" "$(median "$cell" 1)" \
+      "$(range "$cell" 1)" "$(median "$cell" 2)" "$(median "$cell" 3)" "$(median "$cell" 5)" "$(mib "$(median "$cell" 4)")" \
       "$(mib "$(cat "$work/before_$allocator")")" "$(mib "$(cat "$work/idle_rss_$allocator")")" \
       "$(bytes_mib "$(stat_field "$after" held)")" "$(bytes_mib "$(stat_field "$idle" held)")" \
       "$(stat_field "$probe" stale_bytes) / $(stat_field "$probe" responses)"
