@@ -31,6 +31,11 @@ class CpuPoolsHeapTest {
         // One CPU for the whole test, so "this CPU's pool" is one pool and its zeroer is known.
         pinned = Thread.currentThread();
         assumeTrue(NativeThreads.pinCurrentThread(0), "this machine cannot bind a thread to CPU 0");
+        try { // sched_getcpu is linked on a daemon thread at the JVM's start: wait for it
+            DeferredFreeListTest.awaitTrue(() -> Cpus.current() == 0, "this thread's CPU is known");
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @AfterEach

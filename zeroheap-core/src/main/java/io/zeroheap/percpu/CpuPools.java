@@ -115,7 +115,8 @@ public final class CpuPools implements Shrinker {
         if (index < 0 || index >= classCount) {
             return null;
         }
-        return current().take(index, sink::returnDirty);
+        CpuPool pool = current();
+        return pool == null ? null : pool.take(index, sink::returnDirty);
     }
 
     /**
@@ -136,6 +137,9 @@ public final class CpuPools implements Shrinker {
             if (chunk.classIndex() >= 0 && chunk.classIndex() < classCount) {
                 if (pool == null) {
                     pool = current();
+                    if (pool == null) {
+                        return count; // no CPU pool yet: all of them to the shared path
+                    }
                 }
                 if (pool.offer(chunk)) {
                     continue;
@@ -164,7 +168,7 @@ public final class CpuPools implements Shrinker {
             return false;
         }
         CpuPool pool = cpu >= 0 && cpu < pools.length() ? pool(cpu, true) : current();
-        if (!pool.offer(chunk)) {
+        if (pool == null || !pool.offer(chunk)) {
             return false;
         }
         pool.wakeZeroer();
@@ -190,12 +194,19 @@ public final class CpuPools implements Shrinker {
         onIdle.accept(cpu);
     }
 
-    /** The calling CPU's pool, created on first use. */
+    /**
+     * The calling CPU's pool, created on first use; null while the CPU cannot be known yet (the
+     * first milliseconds of a JVM, before {@code sched_getcpu} is linked: a pool made then for
+     * a slot would keep that CPU from its idle zeroer), and the caller uses the shared pools.
+     */
     private CpuPool current() {
         int cpu = Cpus.current();
         int length = pools.length();
         if (cpu >= 0 && cpu < length) {
             return pool(cpu, true);
+        }
+        if (idleZeroing) {
+            return null; // CPU numbers are coming: until then, the shared path
         }
         return pool(Math.floorMod(Thread.currentThread().threadId(), length), false);
     }
