@@ -347,9 +347,10 @@ public final class SystemHeap implements Heap {
     /**
      * Returns once everything freed before the call has been zeroed and pooled or given back,
      * except chunks of buffers whose generation still has a live buffer (or a scope held by a
-     * downcall): zeroes the per-CPU pools' dirty chunks on the calling thread (waiting up to a
-     * second per CPU for chunks an idle zeroer is zeroing at that moment), seals the current
-     * buffer generation if freed buffers wait in it, then drains the free list on the calling
+     * downcall): zeroes the per-CPU pools' dirty chunks on the calling thread (waiting, up to ten
+     * seconds per CPU, for chunks an idle zeroer is zeroing at that moment: it runs only when
+     * its CPU is free), seals the current buffer generation if freed buffers wait in it, then
+     * drains the free list on the calling
      * thread (see {@link DeferredFreeList#drain()}). For tests, benchmarks and orderly pauses;
      * allocation never needs it.
      *

@@ -648,7 +648,7 @@ public final class CpuPool extends CpuPoolState {
     boolean awaitZeroerIdle(long maxWaitNanos) {
         long deadline = System.nanoTime() + maxWaitNanos;
         while (zeroing && System.nanoTime() - deadline < 0) {
-            LockSupport.parkNanos(20_000);
+            LockSupport.parkNanos(1_000_000); // asleep, not waking every few µs: an idle-priority zeroer runs only when its CPU is free
         }
         return !zeroing;
     }

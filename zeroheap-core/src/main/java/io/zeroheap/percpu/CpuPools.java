@@ -33,7 +33,7 @@ import java.util.function.IntConsumer;
 public final class CpuPools implements Shrinker {
 
     /** How long a drain waits for an idle zeroer to hand back what it holds. */
-    private static final long ZEROER_WAIT_NANOS = 1_000_000_000L;
+    private static final long ZEROER_WAIT_NANOS = 10_000_000_000L;
 
     /** Where chunks that leave the CPU pools go: the heap's shared path. */
     public interface Sink {
@@ -232,7 +232,7 @@ public final class CpuPools implements Shrinker {
     }
 
     /**
-     * Zeroes every CPU pool's dirty chunks on the calling thread, and waits up to a second per
+     * Zeroes every CPU pool's dirty chunks on the calling thread, and waits up to ten seconds per
      * pool for chunks an idle zeroer is zeroing; for the heap's {@code drain()}.
      *
      * @throws RuntimeException the first zeroing that failed (that chunk stays dirty)
