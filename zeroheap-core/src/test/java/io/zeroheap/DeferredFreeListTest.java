@@ -334,6 +334,21 @@ class DeferredFreeListTest {
     }
 
     @Test
+    void aWorkerWhoseNicenessIsRefusedShouldSaySoAndStillFree() throws Exception {
+        NativeThreads.injectNiceFailures(1);
+        DeferredFreeList refused = DeferredFreeList.builder().workerName("nice-refused").build(); // waits for the worker's start
+        try {
+            assertThat(refused.stats().workerNice()).as("no niceness applied: reported, not thrown").isEmpty();
+            java.util.concurrent.atomic.AtomicInteger freed = new java.util.concurrent.atomic.AtomicInteger();
+            refused.defer(new DeferredFreeList.Item(1, (item, reason) -> freed.incrementAndGet()));
+            awaitTrue(() -> freed.get() == 1, "the worker still frees");
+        } finally {
+            NativeThreads.injectNiceFailures(0);
+            refused.close();
+        }
+    }
+
+    @Test
     void workerShouldRunAtNice19OnItsOwnNativeThread() throws Exception {
         assumeTrue(NativeThreads.isSupported(), "native thread niceness needs Linux and native access");
         awaitTrue(() -> list.stats().workerNativeThreadId() > 0, "the worker reports its native thread id");

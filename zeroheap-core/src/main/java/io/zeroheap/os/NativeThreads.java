@@ -63,8 +63,8 @@ public final class NativeThreads {
      *         could not be set
      */
     public static OptionalInt setCurrentThreadNice(int nice) {
-        if (HANDLES.isEmpty()) {
-            return OptionalInt.empty();
+        if (HANDLES.isEmpty() || injectedNiceFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            return OptionalInt.empty(); // as a refused setpriority
         }
         Handles handles = HANDLES.get();
         try {
@@ -80,6 +80,19 @@ public final class NativeThreads {
         } catch (Throwable e) {
             return OptionalInt.empty();
         }
+    }
+
+    /** Calls of {@link #setCurrentThreadNice} still to fail; see {@link #injectNiceFailures}. */
+    private static final java.util.concurrent.atomic.AtomicInteger injectedNiceFailures =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * TESTING ONLY: makes the next {@code count} calls of {@link #setCurrentThreadNice} fail as a
+     * refused {@code setpriority} does, to see that a worker survives it and says so. This
+     * package is not exported.
+     */
+    public static void injectNiceFailures(int count) {
+        injectedNiceFailures.set(count);
     }
 
     /**
