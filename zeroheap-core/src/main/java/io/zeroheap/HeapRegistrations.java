@@ -60,13 +60,16 @@ final class HeapRegistrations {
     private record OsPages(Shrinker shrinker, long factor) implements Shrinker {
         @Override
         public long count() {
-            return shrinker.count() * factor;
+            long count = shrinker.count();
+            return count > Long.MAX_VALUE / factor ? Long.MAX_VALUE : count * factor;
         }
 
         @Override
         public long scan(long nrToScan) {
             io.zeroheap.util.Checks.requireNonNegative(nrToScan, "nrToScan");
-            return shrinker.scan((nrToScan + factor - 1) / factor) * factor; // whole heap pages, rounded up
+            long heapPages = nrToScan / factor + (nrToScan % factor != 0 ? 1 : 0); // rounded up, no overflow
+            long freed = shrinker.scan(heapPages);
+            return freed > Long.MAX_VALUE / factor ? Long.MAX_VALUE : freed * factor;
         }
 
         @Override

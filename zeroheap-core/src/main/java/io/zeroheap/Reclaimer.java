@@ -173,7 +173,11 @@ public final class Reclaimer implements AutoCloseable {
                 psi = PsiTrigger.register(file, "some", builder.psiStall.toNanos() / 1000,
                         builder.psiWindow.toNanos() / 1000);
                 psiStatus = "armed " + psi.describe();
-                stopAtExit();
+                if (closed) { // closed while this thread was arming it: close() saw no trigger
+                    psi.close();
+                } else {
+                    stopAtExit();
+                }
                 return;
             } catch (IOException | RuntimeException e) { // no PSI here, or native access denied
                 failures.add(e.getMessage());

@@ -401,6 +401,11 @@ public final class SystemHeap implements Heap {
                     + "shared by everything in the process and cannot be closed (build your own with "
                     + "SystemHeap.builder() to close it); its memory goes back to the OS when the process exits");
         }
+        closeNow();
+    }
+
+    /** The close itself; also for a process-wide heap whose build failed. */
+    private void closeNow() {
         if (!CLOSED.compareAndSet(this, false, true)) {
             throw new IllegalStateException("heap '" + name + "': already closed");
         }
@@ -423,13 +428,33 @@ public final class SystemHeap implements Heap {
                 }
             }
         } finally {
+            // Each step runs even if one before it failed (an unmap that fails throws): the
+            // first failure is thrown once all have run.
+            RuntimeException failure = null;
             if (cpuPools != null) {
-                cpuPools.close();
+                failure = runCounting(failure, cpuPools::close);
             }
             if (freeList != null) {
-                freeList.close(); // frees everything pending; freeChunk gives it back since closed
+                failure = runCounting(failure, freeList::close); // frees everything pending; given back since closed
             }
-            pools.shrinkPools(Long.MAX_VALUE);
+            failure = runCounting(failure, () -> pools.shrinkPools(Long.MAX_VALUE));
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    private RuntimeException runCounting(RuntimeException failure, Runnable step) {
+        try {
+            step.run();
+            return failure;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, () -> "heap '" + name + "': a step of close() failed; the others ran", e);
+            if (failure == null) {
+                return e;
+            }
+            failure.addSuppressed(e);
+            return failure;
         }
     }
 
@@ -1022,7 +1047,11 @@ public final class SystemHeap implements Heap {
                 try {
                     Heaps.register(heap);
                 } catch (RuntimeException e) {
-                    heap.close();
+                    try {
+                        heap.closeNow(); // the process-wide one too: it never served anyone
+                    } catch (RuntimeException again) {
+                        e.addSuppressed(again);
+                    }
                     throw e;
                 }
                 heap.registrations.registerWithSystem(heap.pools.classes().pageSize() / source.pageSize(),

@@ -13,10 +13,11 @@ import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 
 /**
- * A heap's {@link HeapMXBean}: every attribute reads a fresh {@link HeapStats} snapshot (a JMX
- * client reads attributes one by one, so they may come from different snapshots).
+ * A heap's {@link HeapMXBean}: a single attribute read takes a fresh {@link HeapStats}
+ * snapshot; one {@code getAttributes} call (a scrape) takes one snapshot for all the
+ * attributes it reads, the {@code Stats} composite included, so they add up.
  *
- * <p>Thread-safe: stateless beyond the heap, which is.
+ * <p>Thread-safe: the pinned snapshot is per calling thread.
  */
 public final class HeapMXBeanImpl implements HeapMXBean {
 
@@ -117,7 +118,7 @@ public final class HeapMXBeanImpl implements HeapMXBean {
 
     @Override
     public Stats getStats() {
-        HeapStats s = heap.stats(); // fresh: the composite is one snapshot by itself
+        HeapStats s = stats(); // the scrape's snapshot in a getAttributes call, else a fresh one
         return new Stats(s.allocatedBytes(), s.pooledBytes(), s.pendingBytes(), s.reservedBytes(), s.maxBytes(),
                 s.poolHits(), s.poolMisses(), s.failedFrees(), s.allocationFailures(), s.leakedBuffers(),
                 s.leakedArenas(), s.toString());

@@ -28,16 +28,25 @@ public final class Cpus {
      * spread threads by thread id).
      */
     private static volatile boolean getcpuReady;
+    /** Set once it is known that {@code sched_getcpu} will never answer here. */
+    private static volatile boolean getcpuNever = !NativeMemory.isAvailable();
 
     static {
-        if (NativeMemory.isAvailable()) {
-            Thread.ofPlatform().name("zeroheap-link-getcpu").daemon().start(() -> {
-                try {
-                    getcpuReady = GetCpu.HANDLE != null && (int) GetCpu.HANDLE.invokeExact() >= 0;
-                } catch (Throwable e) {
-                    // a libc without the call, or a kernel that cannot tell: -1 for good
-                }
-            });
+        if (!getcpuNever) {
+            try {
+                Thread.ofPlatform().name("zeroheap-link-getcpu").daemon().start(() -> {
+                    boolean works = false;
+                    try {
+                        works = GetCpu.HANDLE != null && (int) GetCpu.HANDLE.invokeExact() >= 0;
+                    } catch (Throwable e) {
+                        // a libc without the call, or a kernel that cannot tell: -1 for good
+                    }
+                    getcpuReady = works;
+                    getcpuNever = !works;
+                });
+            } catch (OutOfMemoryError | RuntimeException e) { // no thread: no CPU numbers, but the class works
+                getcpuNever = true;
+            }
         }
     }
 
@@ -49,7 +58,7 @@ public final class Cpus {
      * answer -1 for the first milliseconds of a JVM, and for good on a kernel that cannot tell).
      */
     public static boolean isCurrentKnown() {
-        return NativeMemory.isAvailable();
+        return !getcpuNever;
     }
 
     /**

@@ -482,11 +482,11 @@ public final class CpuPool extends CpuPoolState {
      * Zeroes every dirty chunk on the calling thread and moves it to the clean stacks, then
      * waits (parking, so that a zeroer on this CPU can run) until the idle zeroer has handed
      * back what it holds, at most {@code maxWaitNanos}; for the heap's {@code drain()}. Waits
-     * for the lock.
+     * for the lock. Chunks it zeroed while the pool was being closed go to {@code lateSink}.
      *
      * @throws RuntimeException the first zeroing that failed (that chunk stays dirty)
      */
-    void zeroDirtyHere(long maxWaitNanos) {
+    void zeroDirtyHere(long maxWaitNanos, Consumer<Chunk> lateSink) {
         for (int index = 0; index < classCount; index++) {
             Chunk[] taken;
             lock();
@@ -508,13 +508,25 @@ public final class CpuPool extends CpuPoolState {
                     chunk.dirty = true;
                 }
             }
+            boolean closedMeanwhile;
             lock();
             try {
+                closedMeanwhile = closed;
                 for (Chunk chunk : taken) {
-                    placeLocked(chunk, false);
+                    if (closedMeanwhile) {
+                        uncountLocked(chunk); // the final drain did not see these
+                    } else {
+                        placeLocked(chunk, false);
+                    }
                 }
             } finally {
                 unlock();
+            }
+            if (closedMeanwhile) {
+                for (Chunk chunk : taken) {
+                    chunk.dirty = false;
+                }
+                handAll(taken, taken.length, lateSink);
             }
             if (failure != null) {
                 throw failure;
@@ -563,7 +575,11 @@ public final class CpuPool extends CpuPoolState {
             if (!unusedOnly) {
                 shrinks++; // what the zeroer holds now is given back when it is done
             }
-            moveZeroedLocked();
+            if (close) {
+                moveZeroedEvenIfClosedLocked();
+            } else {
+                moveZeroedLocked();
+            }
             for (int index = 0; index < classCount; index++) {
                 if (unusedOnly && counts[at(index, USED)] != 0) {
                     counts[at(index, USED)] = 0;
@@ -768,8 +784,20 @@ public final class CpuPool extends CpuPoolState {
         }
     }
 
-    /** Moves what the zeroer handed over through the zeroed stack; caller holds the lock. */
+    /**
+     * Moves what the zeroer handed over through the zeroed stack; caller holds the lock. Once
+     * the pool is closed it leaves them: the zeroer that pushed them hands them to its late
+     * sink (a pool closed after the final drain is never drained again).
+     */
     private void moveZeroedLocked() {
+        if (closed) {
+            return;
+        }
+        moveZeroedEvenIfClosedLocked();
+    }
+
+    /** {@link #moveZeroedLocked()} for the closing drain itself, which empties the pool after. */
+    private void moveZeroedEvenIfClosedLocked() {
         for (Chunk chunk = takeZeroed(); chunk != null; ) {
             Chunk next = chunk.nextLocal;
             chunk.nextLocal = null;

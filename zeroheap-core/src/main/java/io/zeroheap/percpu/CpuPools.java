@@ -205,7 +205,7 @@ public final class CpuPools implements Shrinker {
         if (cpu >= 0 && cpu < length) {
             return pool(cpu, true);
         }
-        if (idleZeroing) {
+        if (idleZeroing && Cpus.isCurrentKnown()) {
             return null; // CPU numbers are coming: until then, the shared path
         }
         return pool(Math.floorMod(Thread.currentThread().threadId(), length), false);
@@ -226,6 +226,7 @@ public final class CpuPools implements Shrinker {
             zeroer.register(created, this);
         }
         if (closed) { // closed meanwhile: the close may not have seen it
+            created.unregisterFromZeroer();
             created.drainTo(sink::release, true);
         }
         return created;
@@ -241,7 +242,7 @@ public final class CpuPools implements Shrinker {
         for (int i = 0; i < pools.length(); i++) {
             CpuPool pool = pools.get(i);
             if (pool != null) {
-                pool.zeroDirtyHere(ZEROER_WAIT_NANOS);
+                pool.zeroDirtyHere(ZEROER_WAIT_NANOS, this::releaseLate);
             }
         }
     }
@@ -322,12 +323,25 @@ public final class CpuPools implements Shrinker {
      */
     public void close() {
         closed = true;
+        RuntimeException failure = null;
         for (int i = 0; i < pools.length(); i++) {
             CpuPool pool = pools.get(i);
             if (pool != null) {
-                pool.drainTo(sink::release, true);
-                pool.unregisterFromZeroer();
+                try {
+                    pool.drainTo(sink::release, true); // an unmap that fails stops no other pool
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                } finally {
+                    pool.unregisterFromZeroer();
+                }
             }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
