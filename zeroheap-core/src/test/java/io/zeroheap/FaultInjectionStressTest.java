@@ -81,6 +81,39 @@ class FaultInjectionStressTest {
         Zero.assertBalanced(closed);
     }
 
+    @org.junit.jupiter.api.Test
+    void aCloseWhoseFirstUnmapFailsShouldStillRunEveryStepAndGiveEverythingBack() throws InterruptedException {
+        java.util.concurrent.atomic.AtomicInteger unmapFailures = new java.util.concurrent.atomic.AtomicInteger();
+        io.zeroheap.os.MemorySource failingOnce = new io.zeroheap.os.DelegatingSource(io.zeroheap.os.MemorySource.platformDefault()) {
+            @Override
+            public void unmap(long address, long byteSize) {
+                if (unmapFailures.getAndDecrement() > 0) {
+                    throw new IllegalStateException("injected fault: the first munmap at close fails");
+                }
+                super.unmap(address, byteSize);
+            }
+        };
+        SystemHeap heap = SystemHeap.builder().name("close-after-failure").register(false).memorySource(failingOnce)
+                .workerName("close-after-failure-worker").build();
+        for (int i = 0; i < 8; i++) { // chunks in the CPU pools (16 KiB) and the shared pools (2 MiB)
+            try (Arena arena = heap.newArena()) {
+                arena.allocate(16 << 10).fill((byte) 1);
+                arena.allocate(2 << 20).fill((byte) 2);
+            }
+        }
+        heap.drain();
+        assertThat(heap.stats().cpuPoolBytes()).as("the close starts with the CPU pools").isPositive();
+        unmapFailures.set(1); // the first munmap from now on: the CPU pools' close's first
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(heap::close).hasMessageContaining("injected fault");
+
+        HeapStats closed = heap.stats();
+        assertThat(closed.reservedBytes()).as("every other step ran: everything given back").isZero();
+        Zero.assertBalanced(closed);
+        DeferredFreeListTest.awaitTrue(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().equals("close-after-failure-worker")), "the free list's close stopped its worker");
+    }
+
     private static void run(SystemHeap heap, SplittableRandom random, AtomicLong succeeded, AtomicLong failed) {
         List<HeapBuffer> held = new ArrayList<>();
         for (int i = 0; i < OPERATIONS_PER_THREAD; i++) {
