@@ -141,35 +141,17 @@ public final class HtmlReport {
             return "<p>No chart: " + Xml.escape(BenchResults.JDK.label()) + " was not measured.</p>\n";
         }
         List<Double> values = new ArrayList<>();
-        List<SvgBars.Band> bands = new ArrayList<>();
-        for (long byteSize : plan.byteSizes()) {
-            List<List<SvgBars.Entry>> columns = new ArrayList<>();
-            for (Regime regime : plan.regimes()) {
-                List<SvgBars.Entry> entries = new ArrayList<>();
-                for (AllocatorKind kind : plan.allocators()) {
-                    Optional<BenchResult> result = results.find(kind, new Cell(use, regime, threads, byteSize));
-                    String where = kind.label() + ", " + ByteSizes.label(byteSize) + ", " + regime.label();
-                    if (result.isEmpty()) {
-                        entries.add(SvgBars.Entry.note(kind.supports(regime) ? "not measured" : "bursts only",
-                                where + ": " + (kind.supports(regime) ? "not measured" : "runs in bursts only")));
-                        continue;
-                    }
-                    BenchResult r = result.get();
-                    double ratio = results.ratioToJdk(r);
-                    if (Double.isNaN(ratio)) {
-                        entries.add(SvgBars.Entry.note("no reference", where + ": p50 " + Durations.latency(r.p50Nanos(), false)
-                                + "; " + BenchResults.JDK.label() + " not measured in this cell"));
-                        continue;
-                    }
-                    values.add(ratio);
-                    String label = kind == BenchResults.JDK ? "1x (reference)" : Numbers.ratio(ratio) + "x";
-                    entries.add(SvgBars.Entry.bar(ratio, label, where + ": p50 " + Durations.latency(r.p50Nanos(), false) + ", "
-                            + Numbers.ratio(ratio) + "x " + BenchResults.JDK.label()));
-                }
-                columns.add(entries);
+        List<SvgBars.Band> bands = bands(plan, results, threads, use, (kind, r, byteSize, where) -> {
+            double ratio = results.ratioToJdk(r);
+            if (Double.isNaN(ratio)) {
+                return SvgBars.Entry.note("no reference", where + ": p50 " + Durations.latency(r.p50Nanos(), false)
+                        + "; " + BenchResults.JDK.label() + " not measured in this cell");
             }
-            bands.add(new SvgBars.Band(ByteSizes.label(byteSize), columns));
-        }
+            values.add(ratio);
+            String label = kind == BenchResults.JDK ? "1x (reference)" : Numbers.ratio(ratio) + "x";
+            return SvgBars.Entry.bar(ratio, label, where + ": p50 " + Durations.latency(r.p50Nanos(), false) + ", "
+                    + Numbers.ratio(ratio) + "x " + BenchResults.JDK.label());
+        });
         SvgBars.Axis axis = SvgBars.Axis.ratios(values);
         return "<div class=\"scroll\">\n" + SvgBars.render("ratio", "p50 relative to " + BenchResults.JDK.label() + ", " + use.id() + ", "
                         + Cell.threadsLabel(threads),
@@ -184,33 +166,18 @@ public final class HtmlReport {
      */
     private static String memoryChart(BenchPlan plan, BenchResults results, int threads, BufferUse use) {
         List<Double> values = new ArrayList<>();
-        List<SvgBars.Band> bands = new ArrayList<>();
-        for (long byteSize : plan.byteSizes()) {
-            List<List<SvgBars.Entry>> columns = new ArrayList<>();
-            for (Regime regime : plan.regimes()) {
-                List<SvgBars.Entry> entries = new ArrayList<>();
-                for (AllocatorKind kind : plan.allocators()) {
-                    Optional<BenchResult> result = results.find(kind, new Cell(use, regime, threads, byteSize));
-                    String where = kind.label() + ", " + ByteSizes.label(byteSize) + ", " + regime.label();
-                    if (result.isEmpty()) {
-                        entries.add(SvgBars.Entry.note(kind.supports(regime) ? "not measured" : "bursts only",
-                                where + ": " + (kind.supports(regime) ? "not measured" : "runs in bursts only")));
-                    } else if (result.get().peakHeldBytes() < 0) {
-                        entries.add(isJdkArena(kind)
-                                ? SvgBars.Entry.note("nothing measurable", where + ": malloc per buffer, freed on close; nothing to sample")
-                                : SvgBars.Entry.note("cannot tell", where + ": the allocator cannot tell what it holds"));
-                    } else {
-                        long held = result.get().peakHeldBytes();
-                        values.add((double) held);
-                        entries.add(SvgBars.Entry.bar(held, ByteSizes.approximate(held), where + ": held at most "
-                                + ByteSizes.approximate(held) + " (" + Numbers.threeDigits((double) held / byteSize) + " buffers of "
-                                + ByteSizes.label(byteSize) + ")"));
-                    }
-                }
-                columns.add(entries);
+        List<SvgBars.Band> bands = bands(plan, results, threads, use, (kind, r, byteSize, where) -> {
+            long held = r.peakHeldBytes();
+            if (held < 0) {
+                return isJdkArena(kind)
+                        ? SvgBars.Entry.note("nothing measurable", where + ": malloc per buffer, freed on close; nothing to sample")
+                        : SvgBars.Entry.note("cannot tell", where + ": the allocator cannot tell what it holds");
             }
-            bands.add(new SvgBars.Band(ByteSizes.label(byteSize), columns));
-        }
+            values.add((double) held);
+            return SvgBars.Entry.bar(held, ByteSizes.approximate(held), where + ": held at most "
+                    + ByteSizes.approximate(held) + " (" + Numbers.threeDigits((double) held / byteSize) + " buffers of "
+                    + ByteSizes.label(byteSize) + ")");
+        });
         String title = "memory held, " + use.id() + ", " + Cell.threadsLabel(threads);
         Optional<SvgBars.Axis> axis = SvgBars.Axis.bytes(values);
         if (axis.isEmpty()) {
@@ -221,6 +188,36 @@ public final class HtmlReport {
                 (axis.get().log() ? "log scale" : "linear scale") + "; the most each allocator held during the cell (sampled after each"
                         + " burst, or every 10 ms)" + (jdk ? "; JDK arenas malloc and free each buffer: nothing measurable, no bar" : ""),
                 legend(plan), columns(plan), rows(plan), bands, axis.get()) + "</div>\n";
+    }
+
+    /** What one chart shows for one allocator's measured result in one cell. */
+    private interface EntryOf {
+        SvgBars.Entry entry(AllocatorKind kind, BenchResult result, long byteSize, String where);
+    }
+
+    /**
+     * A chart's bands: per size a band, per regime a panel, per allocator an entry, made by
+     * {@code entryOf} where the cell was measured, else a note saying why it was not.
+     */
+    private static List<SvgBars.Band> bands(BenchPlan plan, BenchResults results, int threads, BufferUse use,
+                                            EntryOf entryOf) {
+        List<SvgBars.Band> bands = new ArrayList<>();
+        for (long byteSize : plan.byteSizes()) {
+            List<List<SvgBars.Entry>> columns = new ArrayList<>();
+            for (Regime regime : plan.regimes()) {
+                List<SvgBars.Entry> entries = new ArrayList<>();
+                for (AllocatorKind kind : plan.allocators()) {
+                    Optional<BenchResult> result = results.find(kind, new Cell(use, regime, threads, byteSize));
+                    String where = kind.label() + ", " + ByteSizes.label(byteSize) + ", " + regime.label();
+                    entries.add(result.isPresent() ? entryOf.entry(kind, result.get(), byteSize, where)
+                            : SvgBars.Entry.note(kind.supports(regime) ? "not measured" : "bursts only",
+                                    where + ": " + (kind.supports(regime) ? "not measured" : "runs in bursts only")));
+                }
+                columns.add(entries);
+            }
+            bands.add(new SvgBars.Band(ByteSizes.label(byteSize), columns));
+        }
+        return bands;
     }
 
     private static boolean isJdkArena(AllocatorKind kind) {
