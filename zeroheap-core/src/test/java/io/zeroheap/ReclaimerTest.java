@@ -479,18 +479,13 @@ class ReclaimerTest {
     }
 
     /** The platform's memory source, refusing the first {@code refusals} mappings as ENOMEM would. */
-    private static final class RefusingSource implements MemorySource {
-        private final MemorySource delegate = MemorySource.platformDefault();
+    private static final class RefusingSource extends io.zeroheap.os.DelegatingSource {
         private final AtomicInteger left;
         final AtomicInteger refusals = new AtomicInteger();
 
         RefusingSource(int refusals) {
+            super(MemorySource.platformDefault());
             this.left = new AtomicInteger(refusals);
-        }
-
-        @Override
-        public long pageSize() {
-            return delegate.pageSize();
         }
 
         @Override
@@ -499,37 +494,12 @@ class ReclaimerTest {
                 refusals.incrementAndGet();
                 throw new MemoryRefusedException("mmap of " + byteSize + " bytes failed: test ENOMEM");
             }
-            return delegate.map(byteSize, populate, hugePages);
-        }
-
-        @Override
-        public void unmap(long address, long byteSize) {
-            delegate.unmap(address, byteSize);
-        }
-
-        @Override
-        public boolean canUnmapPartially() {
-            return delegate.canUnmapPartially();
-        }
-
-        @Override
-        public boolean purge(long address, long byteSize) {
-            return delegate.purge(address, byteSize);
-        }
-
-        @Override
-        public boolean canPurge() {
-            return delegate.canPurge();
-        }
-
-        @Override
-        public void zero(long address, long byteSize) {
-            delegate.zero(address, byteSize);
+            return super.map(byteSize, populate, hugePages);
         }
 
         @Override
         public String name() {
-            return "refusing " + delegate.name();
+            return "refusing " + super.name();
         }
     }
 }

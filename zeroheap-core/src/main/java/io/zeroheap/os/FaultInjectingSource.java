@@ -1,7 +1,5 @@
 package io.zeroheap.os;
 
-import io.zeroheap.util.Checks;
-
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -13,9 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Thread-safe: the draw is one atomic add; the probability may be changed at any time.
  */
-public final class FaultInjectingSource implements MemorySource {
+public final class FaultInjectingSource extends DelegatingSource {
 
-    private final MemorySource delegate;
     private final AtomicLong state;
     private final AtomicLong injected = new AtomicLong();
     private volatile double probability;
@@ -27,7 +24,7 @@ public final class FaultInjectingSource implements MemorySource {
      * @throws IllegalArgumentException if {@code probability} is not within [0, 1]
      */
     public FaultInjectingSource(MemorySource delegate, double probability, long seed) {
-        this.delegate = Checks.requireNonNull(delegate, "delegate");
+        super(delegate);
         this.state = new AtomicLong(seed);
         setProbability(probability);
     }
@@ -65,17 +62,13 @@ public final class FaultInjectingSource implements MemorySource {
         return true;
     }
 
-    @Override
-    public long pageSize() {
-        return delegate.pageSize();
-    }
 
     @Override
     public long map(long byteSize, boolean populate, boolean hugePages) {
         if (fails()) {
             throw new MemoryRefusedException("injected fault: mmap of " + byteSize + " bytes refused");
         }
-        return delegate.map(byteSize, populate, hugePages);
+        return super.map(byteSize, populate, hugePages);
     }
 
     @Override
@@ -83,39 +76,27 @@ public final class FaultInjectingSource implements MemorySource {
         if (fails()) {
             throw new IllegalStateException("injected fault: munmap of " + byteSize + " bytes failed");
         }
-        delegate.unmap(address, byteSize);
+        super.unmap(address, byteSize);
     }
 
-    @Override
-    public boolean canUnmapPartially() {
-        return delegate.canUnmapPartially();
-    }
 
     @Override
     public boolean purge(long address, long byteSize) {
-        return !fails() && delegate.purge(address, byteSize);
+        return !fails() && super.purge(address, byteSize);
     }
 
-    @Override
-    public boolean canPurge() {
-        return delegate.canPurge();
-    }
 
     @Override
     public void zero(long address, long byteSize) {
         if (fails()) {
             throw new IllegalStateException("injected fault: zeroing " + byteSize + " bytes failed");
         }
-        delegate.zero(address, byteSize);
+        super.zero(address, byteSize);
     }
 
-    @Override
-    public String name() {
-        return delegate.name();
-    }
 
     @Override
     public String toString() {
-        return "FaultInjectingSource[" + delegate.name() + ", p " + probability + ", " + injected.get() + " injected]";
+        return "FaultInjectingSource[" + name() + ", p " + probability + ", " + injected.get() + " injected]";
     }
 }

@@ -1,12 +1,19 @@
 package io.zeroheap.os;
 
-/** A memory source that forwards every call, for tests that change one of them. */
+/**
+ * A memory source that forwards every call to another, for sources that change some of them
+ * ({@link FaultInjectingSource}, and tests). Thread-safe if the delegate is.
+ */
 public abstract class DelegatingSource implements MemorySource {
 
     private final MemorySource delegate;
 
+    /**
+     * @param delegate the source every call goes to
+     * @throws NullPointerException if {@code delegate} is null
+     */
     protected DelegatingSource(MemorySource delegate) {
-        this.delegate = delegate;
+        this.delegate = io.zeroheap.util.Checks.requireNonNull(delegate, "delegate");
     }
 
     @Override
