@@ -22,10 +22,10 @@ public final class Cpus {
     private static final int SC_LEVEL2_CACHE_SIZE = 191;
 
     /**
-     * Set once {@code sched_getcpu} is linked and answers, by a daemon thread started with this
-     * class: linking a downcall costs tens of milliseconds at a JVM's start, and the first
-     * allocations need not wait for it (until then {@link #current()} answers -1, and callers
-     * spread threads by thread id).
+     * Set once {@code sched_getcpu} is linked and answers, by the background linker this class
+     * starts ({@link NativeMemory#linkInBackground()}): linking a downcall costs tens of
+     * milliseconds at a JVM's start, and the first allocations need not wait for it (until then
+     * {@link #current()} answers -1).
      */
     private static volatile boolean getcpuReady;
     /** Set once it is known that {@code sched_getcpu} will never answer here. */
@@ -33,21 +33,25 @@ public final class Cpus {
 
     static {
         if (!getcpuNever) {
-            try {
-                Thread.ofPlatform().name("zeroheap-link-getcpu").daemon().start(() -> {
-                    boolean works = false;
-                    try {
-                        works = GetCpu.HANDLE != null && (int) GetCpu.HANDLE.invokeExact() >= 0;
-                    } catch (Throwable e) {
-                        // a libc without the call, or a kernel that cannot tell: -1 for good
-                    }
-                    getcpuReady = works;
-                    getcpuNever = !works;
-                });
-            } catch (OutOfMemoryError | RuntimeException e) { // no thread: no CPU numbers, but the class works
-                getcpuNever = true;
-            }
+            NativeMemory.linkInBackground();
         }
+    }
+
+    /** Links {@code sched_getcpu} and says whether it answers; run once, by the background linker. */
+    static void linkGetcpu() {
+        boolean works = false;
+        try {
+            works = GetCpu.HANDLE != null && (int) GetCpu.HANDLE.invokeExact() >= 0;
+        } catch (Throwable e) {
+            // a libc without the call, or a kernel that cannot tell: -1 for good
+        }
+        getcpuReady = works;
+        getcpuNever = !works;
+    }
+
+    /** The background linker could not start: no CPU numbers here. */
+    static void getcpuUnavailable() {
+        getcpuNever = true;
     }
 
     private Cpus() {

@@ -65,13 +65,17 @@ final class NativeMemory {
     }
 
     /**
-     * Links the downcalls not yet linked on a daemon thread, so that the first free or zeroing
-     * does not pay for it; harmless to call again.
+     * Links the downcalls not yet linked on one daemon thread, {@code sched_getcpu} first (see
+     * {@link Cpus}), so that neither the first allocation nor the first free or zeroing pays
+     * for it; the first call starts it, later ones do nothing.
      */
     static void linkInBackground() {
-        if (isAvailable() && !backgroundLinkStarted) {
-            backgroundLinkStarted = true;
+        if (!isAvailable() || !BACKGROUND_LINK_STARTED.compareAndSet(false, true)) {
+            return;
+        }
+        try {
             Thread.ofPlatform().name("zeroheap-link").daemon().start(() -> {
+                Cpus.linkGetcpu();
                 try {
                     Class.forName(Unmap.class.getName(), true, NativeMemory.class.getClassLoader());
                     Class.forName(Zero.class.getName(), true, NativeMemory.class.getClassLoader());
@@ -80,10 +84,13 @@ final class NativeMemory {
                     // linked (or failing) on first use instead
                 }
             });
+        } catch (OutOfMemoryError | RuntimeException e) { // no thread: the calls link on first use, no CPU numbers
+            Cpus.getcpuUnavailable();
         }
     }
 
-    private static volatile boolean backgroundLinkStarted;
+    private static final java.util.concurrent.atomic.AtomicBoolean BACKGROUND_LINK_STARTED =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Returns {@code sysconf(name)}: -1 where the value is unknown, or the call failed. */
     static long sysconf(int name) {
