@@ -5,7 +5,6 @@ import java.lang.management.*;
 public class Startup {
   static long classes() { return ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount(); }
   public static void main(String[] a) throws Exception {
-    ClassLoadingMXBean cl = ManagementFactory.getClassLoadingMXBean();
     long c0 = classes(); long t0 = System.nanoTime();
     try (Arena arena = Arena.ofConfined()) { arena.allocate(4096).set(ValueLayout.JAVA_BYTE, 0, (byte) 1); }
     long t1 = System.nanoTime(); long c1 = classes();
